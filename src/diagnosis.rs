@@ -1,0 +1,640 @@
+//! The diagnosis decision: from what one request did (and what the probes saw) to one
+//! typed error with its evidence and fix.
+//!
+//! The browser layer only gathers [`Attempt`], [`Observed`] and [`Probes`]; every
+//! decision is made here so that it is tested natively.
+
+use crate::codes::Code;
+use crate::cors::{fix_rule, CorsRule};
+use crate::presigned::Signing;
+use crate::s3_error;
+
+/// Clock difference we tolerate before calling a URL expired without asking the server.
+pub const EXPIRY_MARGIN_SECS: i64 = 300;
+
+/// The request as the page made it, with the facts the decision needs.
+#[derive(Clone, Debug, Default)]
+pub struct Attempt {
+    /// `window.location.origin` at the time of the request.
+    pub page_origin: String,
+    pub method: String,
+    /// Scheme, host and path: the URL with its query removed (safe to show).
+    pub url_base: String,
+    /// `http` or `https`.
+    pub url_scheme: String,
+    /// True when the URL's host is loopback (`localhost`, `127.x`, `[::1]`).
+    pub url_loopback: bool,
+    /// Lower-case names of every header the request sends, `content-type` included.
+    pub sent_headers: Vec<String>,
+    /// The `Content-Type` the browser sends, if any.
+    pub content_type: Option<String>,
+    pub signing: Signing,
+    /// Unix seconds, from the page's clock.
+    pub now: i64,
+    /// Every method the whole upload needs (a multipart upload needs more than its parts').
+    pub upload_methods: Vec<String>,
+}
+
+impl Attempt {
+    /// The headers that make the browser send a preflight and so must be allowed by the rule.
+    pub fn cors_headers(&self) -> Vec<String> {
+        self.sent_headers
+            .iter()
+            .filter(|h| !is_safelisted(h, self.content_type.as_deref()))
+            .cloned()
+            .collect()
+    }
+
+    fn page_secure(&self) -> bool {
+        self.page_origin.starts_with("https:")
+    }
+
+    fn fix(&self) -> CorsRule {
+        let mut methods: Vec<&str> = self.upload_methods.iter().map(String::as_str).collect();
+        methods.push(&self.method);
+        fix_rule(&self.page_origin, &methods, &self.cors_headers())
+    }
+}
+
+/// A request header that never needs a CORS rule (the fetch spec's safelist).
+fn is_safelisted(name: &str, content_type: Option<&str>) -> bool {
+    match name {
+        "accept" | "accept-language" | "content-language" => true,
+        "content-type" => {
+            let essence = content_type
+                .unwrap_or("")
+                .split(';')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_ascii_lowercase();
+            matches!(
+                essence.as_str(),
+                "text/plain" | "multipart/form-data" | "application/x-www-form-urlencoded"
+            )
+        }
+        _ => false,
+    }
+}
+
+/// What the request itself came back with.
+#[derive(Clone, Debug)]
+pub enum Observed {
+    /// A response the page could read.
+    Response {
+        status: u16,
+        /// `None` when the header is absent or not exposed to the page.
+        etag: Option<String>,
+        body: String,
+        /// `x-amz-error-code`, for bodies that are empty (HEAD).
+        error_code_header: Option<String>,
+    },
+    /// `TypeError: Failed to fetch`: the browser hides why.
+    NetworkError(String),
+}
+
+/// One harmless request made after an opaque failure.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Probe {
+    NotRun,
+    /// The page could read the response (its status).
+    Readable(u16),
+    /// A `no-cors` request got an opaque response: the server answered.
+    Opaque,
+    /// The request failed like the upload did.
+    Failed,
+}
+
+impl Probe {
+    fn describe(self) -> String {
+        match self {
+            Probe::NotRun => "not run".into(),
+            Probe::Readable(status) => format!("readable (HTTP {status})"),
+            Probe::Opaque => "answered (opaque response)".into(),
+            Probe::Failed => "failed (TypeError)".into(),
+        }
+    }
+}
+
+/// The probes, each chosen so that it can never write (see `web::probes`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Probes {
+    /// `no-cors` GET of a key that cannot exist: is anything listening?
+    pub reach: Probe,
+    /// CORS GET without preflight: is the origin allowed at all (for GET)?
+    pub get: Probe,
+    /// Preflighted request with the upload's method and no extra headers, to a
+    /// multipart part of an upload id that cannot exist: is the method allowed?
+    pub method: Probe,
+}
+
+impl Probes {
+    pub const NONE: Probes = Probes {
+        reach: Probe::NotRun,
+        get: Probe::NotRun,
+        method: Probe::NotRun,
+    };
+
+    pub fn count(&self) -> usize {
+        [self.reach, self.get, self.method]
+            .iter()
+            .filter(|p| **p != Probe::NotRun)
+            .count()
+    }
+}
+
+/// The typed error, before the browser layer turns it into a JS `Error`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Diagnosis {
+    pub code: Code,
+    /// One line: what is wrong, with the origin or the server's words.
+    pub headline: String,
+    /// Request header names that matter for this code, lower case.
+    pub headers: Vec<String>,
+    /// What was observed and what each probe answered.
+    pub evidence: Vec<String>,
+    /// For `cors/*`: the rule that makes this upload work.
+    pub fix: Option<CorsRule>,
+    /// One sentence: what to change.
+    pub hint: String,
+    /// For `cors/blocked`: the rules that may be missing.
+    pub candidates: Vec<String>,
+    pub status: Option<u16>,
+}
+
+impl Diagnosis {
+    fn new(code: Code, headline: String, hint: &str) -> Diagnosis {
+        Diagnosis {
+            code,
+            headline,
+            headers: Vec::new(),
+            evidence: Vec::new(),
+            fix: None,
+            hint: hint.to_string(),
+            candidates: Vec::new(),
+            status: None,
+        }
+    }
+
+    fn evidence(mut self, line: impl Into<String>) -> Self {
+        self.evidence.push(line.into());
+        self
+    }
+}
+
+/// Checks that need no request. A `Some` is certain: the request must not be sent.
+pub fn precheck(a: &Attempt) -> Option<Diagnosis> {
+    if a.page_secure() && a.url_scheme == "http" && !a.url_loopback {
+        return Some(
+            Diagnosis::new(
+                Code::NetworkMixedContent,
+                format!(
+                    "The https page {} cannot upload to the http URL {}: the browser blocks it as mixed content",
+                    a.page_origin, a.url_base
+                ),
+                "Presign the URL with an https endpoint (or serve the page over http in development).",
+            )
+            .evidence("page is https, URL is http on a non-loopback host; nothing was sent"),
+        );
+    }
+    if let Some(late) = a.signing.expired_for(a.now) {
+        if late > EXPIRY_MARGIN_SECS {
+            return Some(expired(a, late, "checked before sending; nothing was sent"));
+        }
+    }
+    None
+}
+
+fn expired(a: &Attempt, late: i64, how: &str) -> Diagnosis {
+    Diagnosis::new(
+        Code::S3UrlExpired,
+        format!("The presigned URL expired {late} s ago (by this page's clock)"),
+        "Presign the URL just before the upload starts, or give it a longer expiry.",
+    )
+    .evidence(format!(
+        "X-Amz-Date + X-Amz-Expires lies {late} s before the page's clock; {how}"
+    ))
+}
+
+/// Decides a readable response. `None` means success (the caller returns it).
+///
+/// `need_etag` is true where the caller needs the ETag (`putObject`, multipart parts).
+pub fn from_response(a: &Attempt, observed: &Observed, need_etag: bool) -> Option<Diagnosis> {
+    let Observed::Response {
+        status,
+        etag,
+        body,
+        error_code_header,
+    } = observed
+    else {
+        return None;
+    };
+    let status = *status;
+    if (200..300).contains(&status) {
+        if etag.is_none() && need_etag {
+            let mut d = Diagnosis::new(
+                Code::CorsEtagNotExposed,
+                format!(
+                    "{} succeeded (HTTP {status}) but the ETag header is hidden from {}: the bucket's CORS rule lacks ExposeHeaders: [\"ETag\"]",
+                    a.method, a.page_origin
+                ),
+                "Add \"ETag\" to ExposeHeaders of the rule that matches this origin.",
+            )
+            .evidence(format!(
+                "HTTP {status}; response.headers.get('etag') is null: S3 always sends ETag, so the rule does not expose it"
+            ));
+            d.fix = Some(a.fix());
+            d.status = Some(status);
+            return Some(d);
+        }
+        return None;
+    }
+    let parsed = s3_error::parse(body).or_else(|| {
+        error_code_header.as_ref().map(|code| s3_error::S3Error {
+            code: code.clone(),
+            ..Default::default()
+        })
+    });
+    let mut d = match &parsed {
+        Some(e) => from_s3_error(a, status, e),
+        None if status == 503 => slow_down(status),
+        None => Diagnosis::new(
+            Code::HttpStatus,
+            format!("{} answered HTTP {status} with no S3 error body", a.method),
+            "Check the URL and the server's logs.",
+        ),
+    };
+    d.status = Some(status);
+    d.evidence.insert(
+        0,
+        match &parsed {
+            Some(e) if e.message.is_empty() => format!("HTTP {status}, S3 code {}", e.code),
+            Some(e) => format!("HTTP {status}, S3 code {}: {}", e.code, e.message),
+            None => format!("HTTP {status}"),
+        },
+    );
+    for h in &mut d.evidence {
+        *h = crate::presigned::redact(h, &a.signing.secrets);
+    }
+    d.headline = crate::presigned::redact(&d.headline, &a.signing.secrets);
+    Some(d)
+}
+
+fn slow_down(status: u16) -> Diagnosis {
+    Diagnosis::new(
+        Code::S3SlowDown,
+        format!("The server asks to slow down (HTTP {status})"),
+        "Retry later with fewer requests at once.",
+    )
+}
+
+fn from_s3_error(a: &Attempt, status: u16, e: &s3_error::S3Error) -> Diagnosis {
+    let msg = e.message.to_ascii_lowercase();
+    match e.code.as_str() {
+        "SignatureDoesNotMatch" => {
+            let named: Vec<String> = a
+                .signing
+                .signed_headers
+                .iter()
+                .filter(|h| *h != "host")
+                .cloned()
+                .collect();
+            let missing: Vec<&String> = named
+                .iter()
+                .filter(|h| !a.sent_headers.contains(h))
+                .collect();
+            let detail = if named.is_empty() {
+                "the URL signs no header but host, so the method, key or signing key differ".to_string()
+            } else {
+                let sent_ct = a.content_type.as_deref().unwrap_or("(none)");
+                let mut parts = vec![format!("signed headers: {}", named.join(", "))];
+                if named.iter().any(|h| h == "content-type") {
+                    parts.push(format!("the browser sent Content-Type: {sent_ct}"));
+                }
+                if !missing.is_empty() {
+                    let names: Vec<&str> = missing.iter().map(|s| s.as_str()).collect();
+                    parts.push(format!("not sent: {}", names.join(", ")));
+                }
+                parts.join("; ")
+            };
+            let mut d = Diagnosis::new(
+                Code::S3SignatureMismatch,
+                format!("The server rejected the signature: the {} request differs from what the URL was signed for ({detail})", a.method),
+                "Send exactly the signed header values (for content-type: presign with the File's type, or pass options.contentType equal to the signed one).",
+            )
+            .evidence(detail);
+            d.headers = named;
+            d
+        }
+        "AccessDenied" if msg.contains("expired") => {
+            let late = a.signing.expired_for(a.now).unwrap_or(0).max(0);
+            let mut d = expired(a, late, "the server said so");
+            if let Some(server) = e.field("ServerTime") {
+                d.evidence.push(format!(
+                    "server time {server}, URL expired at {}",
+                    e.field("Expires").unwrap_or("?")
+                ));
+            }
+            d
+        }
+        "AccessDenied" | "HeadersNotSigned"
+            if msg.contains("not signed") || e.field("HeadersNotSigned").is_some() =>
+        {
+            let unsigned: Vec<String> = match e.field("HeadersNotSigned") {
+                Some(list) => list
+                    .split(',')
+                    .map(|h| h.trim().to_ascii_lowercase())
+                    .filter(|h| !h.is_empty())
+                    .collect(),
+                None => a
+                    .sent_headers
+                    .iter()
+                    .filter(|h| h.starts_with("x-amz-") && !a.signing.signed_headers.contains(h))
+                    .cloned()
+                    .collect(),
+            };
+            let mut d = Diagnosis::new(
+                Code::S3HeadersNotSigned,
+                format!(
+                    "The request sends headers that the URL does not sign: {}",
+                    unsigned.join(", ")
+                ),
+                "Sign these headers into the URL on the backend, or do not send them.",
+            )
+            .evidence(format!("unsigned x-amz-* headers: {}", unsigned.join(", ")));
+            d.headers = unsigned;
+            d
+        }
+        "AccessDenied" | "AllAccessDisabled" | "AccountProblem" | "InvalidAccessKeyId" => {
+            Diagnosis::new(
+                Code::S3AccessDenied,
+                format!("The server denied the {}: {}", a.method, e.message),
+                "Check that the signing credentials may write to this bucket and key.",
+            )
+        }
+        "RequestTimeTooSkewed" => Diagnosis::new(
+            Code::S3ClockSkew,
+            format!("The signing clock is too far from the server's: {}", e.message),
+            "Sync the backend's clock (NTP) before presigning.",
+        ),
+        "AuthorizationHeaderMalformed"
+        | "AuthorizationQueryParametersError"
+        | "PermanentRedirect"
+        | "TemporaryRedirect"
+        | "IllegalLocationConstraintException" => {
+            let want = e
+                .field("Region")
+                .or(e.field("Endpoint"))
+                .unwrap_or("another region");
+            Diagnosis::new(
+                Code::S3WrongRegion,
+                format!(
+                    "The URL is signed for {} but the bucket expects {want}",
+                    a.signing.region.as_deref().unwrap_or("an unknown region")
+                ),
+                "Presign with the bucket's own region and regional endpoint.",
+            )
+        }
+        "NoSuchBucket" => Diagnosis::new(
+            Code::S3NoSuchBucket,
+            format!("The bucket does not exist: {}", e.message),
+            "Check the bucket name and endpoint the backend presigns for.",
+        ),
+        "NoSuchUpload" => Diagnosis::new(
+            Code::S3NoSuchUpload,
+            e.message.clone(),
+            "Start a new multipart upload.",
+        ),
+        "EntityTooSmall" => Diagnosis::new(
+            Code::S3EntityTooSmall,
+            e.message.clone(),
+            "Use parts of at least 5 MiB (all but the last).",
+        ),
+        "InvalidPart" | "InvalidPartOrder" => Diagnosis::new(
+            Code::S3InvalidPart,
+            e.message.clone(),
+            "Complete with every part's number and exact ETag, in ascending order.",
+        ),
+        "InvalidDigest" | "BadDigest" | "XAmzContentChecksumMismatch" | "InvalidChecksum" => {
+            Diagnosis::new(
+                Code::S3ChecksumMismatch,
+                e.message.clone(),
+                "Do not sign a checksum into the URL for a body the browser sends as is.",
+            )
+        }
+        "SlowDown" | "ServiceUnavailable" => slow_down(status),
+        _ if status == 503 => slow_down(status),
+        _ => Diagnosis::new(
+            Code::HttpStatus,
+            format!("{} answered HTTP {status} {}: {}", a.method, e.code, e.message),
+            "See the server's code and message.",
+        ),
+    }
+}
+
+/// Decides an opaque network failure from the probes.
+pub fn from_network_error(a: &Attempt, message: &str, probes: &Probes) -> Diagnosis {
+    let headers = a.cors_headers();
+    let o = &a.page_origin;
+    let m = &a.method;
+    let mut d = match (probes.reach, probes.get, probes.method) {
+        (Probe::Failed, _, _) => {
+            let mut d = Diagnosis::new(
+                Code::NetworkUnreachable,
+                format!("Nothing answered at {}: the server is down, the host is wrong or the network is offline", host_of(&a.url_base)),
+                "Check that the storage server is running and that the URL's host and port are right.",
+            );
+            d.headers = Vec::new();
+            d
+        }
+        (_, Probe::Failed, Probe::Failed) => cors(
+            a,
+            Code::CorsOriginNotAllowed,
+            format!("No bucket CORS rule allows origin {o}: {m} was blocked (or the bucket has no CORS configuration)"),
+            "Add the rule below to the bucket's CORS configuration, first in the list.",
+        ),
+        (_, Probe::Readable(_), Probe::Failed) => cors(
+            a,
+            Code::CorsMethodNotAllowed,
+            format!("The bucket's CORS rule for origin {o} does not allow {m}"),
+            "Add the method to AllowedMethods of the rule for this origin, or put the rule below first.",
+        ),
+        (_, _, Probe::Readable(_)) if expired_now(a) => {
+            let late = a.signing.expired_for(a.now).unwrap_or(0);
+            expired(
+                a,
+                late,
+                "the preflight for this method passes, so the server's refusal came without CORS headers",
+            )
+        }
+        (_, _, Probe::Readable(_)) if !headers.is_empty() => {
+            let mut d = cors(
+                a,
+                Code::CorsHeaderNotAllowed,
+                format!(
+                    "The bucket's CORS rule for origin {o} allows {m} but not the header{} {}",
+                    if headers.len() > 1 { "s" } else { "" },
+                    headers.join(", ")
+                ),
+                "Add these names to AllowedHeaders of the rule for this origin, or put the rule below first.",
+            );
+            d.headers = headers.clone();
+            d
+        }
+        _ => {
+            let mut d = cors(
+                a,
+                Code::CorsBlocked,
+                format!("The browser blocked the {m} from origin {o}; the probes could not single out the rule"),
+                "Put the rule below first in the bucket's CORS configuration; if it still fails, the server's error responses carry no CORS headers (check the URL's signature and expiry).",
+            );
+            d.candidates = vec![
+                format!("no rule allows origin {o}"),
+                format!("the rule for {o} lacks {m} in AllowedMethods"),
+                format!("the rule lacks AllowedHeaders for: {}", if headers.is_empty() { "(none sent)".to_string() } else { headers.join(", ") }),
+                "the server refused the request (signature, expiry) with a response that carries no CORS headers".to_string(),
+            ];
+            d
+        }
+    };
+    d.evidence.insert(0, format!("{m} {}: {message} (no status: the browser hides the response)", a.url_base));
+    d.evidence.push(format!("probe 1, no-cors GET of a key that cannot exist: {}", probes.reach.describe()));
+    d.evidence.push(format!("probe 2, CORS GET without preflight: {}", probes.get.describe()));
+    d.evidence.push(format!(
+        "probe 3, preflighted {m} with no extra headers to a multipart part of an upload id that cannot exist: {}",
+        probes.method.describe()
+    ));
+    d
+}
+
+fn expired_now(a: &Attempt) -> bool {
+    a.signing.expired_for(a.now).is_some_and(|late| late > 0)
+}
+
+fn cors(a: &Attempt, code: Code, headline: String, hint: &str) -> Diagnosis {
+    let mut d = Diagnosis::new(code, headline, hint);
+    d.headers = a.cors_headers();
+    d.fix = Some(a.fix());
+    d
+}
+
+fn host_of(url_base: &str) -> &str {
+    let rest = url_base.split_once("://").map_or(url_base, |(_, r)| r);
+    rest.split('/').next().unwrap_or(rest)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::presigned::Signing;
+
+    fn attempt(content_type: Option<&str>) -> Attempt {
+        let mut sent = vec![];
+        if content_type.is_some() {
+            sent.push("content-type".to_string());
+        }
+        Attempt {
+            page_origin: "http://localhost:5173".into(),
+            method: "PUT".into(),
+            url_base: "http://127.0.0.1:4566/b/k".into(),
+            url_scheme: "http".into(),
+            url_loopback: true,
+            sent_headers: sent,
+            content_type: content_type.map(str::to_string),
+            signing: Signing::default(),
+            now: 1_000_000,
+            upload_methods: vec!["PUT".into()],
+        }
+    }
+
+    fn net(a: &Attempt, reach: Probe, get: Probe, method: Probe) -> Diagnosis {
+        from_network_error(a, "TypeError: Failed to fetch", &Probes { reach, get, method })
+    }
+
+    #[test]
+    fn the_probe_table() {
+        use Probe::*;
+        let a = attempt(Some("image/png"));
+        assert_eq!(net(&a, Failed, Failed, Failed).code, Code::NetworkUnreachable);
+        let d = net(&a, Opaque, Failed, Failed);
+        assert_eq!(d.code, Code::CorsOriginNotAllowed);
+        assert_eq!(d.fix.as_ref().unwrap().allowed_origins, vec!["http://localhost:5173"]);
+        assert_eq!(net(&a, Opaque, Readable(404), Failed).code, Code::CorsMethodNotAllowed);
+        let d = net(&a, Opaque, Readable(404), Readable(404));
+        assert_eq!(d.code, Code::CorsHeaderNotAllowed);
+        assert_eq!(d.headers, vec!["content-type"]);
+        assert_eq!(d.fix.unwrap().allowed_headers, vec!["content-type"]);
+        // A safelisted content type needs no rule: nothing singles out the cause.
+        let plain = attempt(Some("text/plain;charset=UTF-8"));
+        let d = net(&plain, Opaque, Readable(404), Readable(404));
+        assert_eq!(d.code, Code::CorsBlocked);
+        assert_eq!(d.candidates.len(), 4);
+        assert_eq!(d.evidence.len(), 4);
+    }
+
+    #[test]
+    fn expired_url_whose_error_has_no_cors_headers() {
+        let mut a = attempt(Some("image/png"));
+        a.signing.expires_at = Some(a.now - 2);
+        let d = net(&a, Probe::Opaque, Probe::Readable(404), Probe::Readable(404));
+        assert_eq!(d.code, Code::S3UrlExpired);
+        assert!(precheck(&a).is_none(), "2 s is within the clock margin");
+        a.signing.expires_at = Some(a.now - 3600);
+        assert_eq!(precheck(&a).unwrap().code, Code::S3UrlExpired);
+    }
+
+    #[test]
+    fn mixed_content_only_for_non_loopback_http() {
+        let mut a = attempt(None);
+        a.page_origin = "https://app.example.test:8443".into();
+        assert!(precheck(&a).is_none());
+        a.url_loopback = false;
+        assert_eq!(precheck(&a).unwrap().code, Code::NetworkMixedContent);
+    }
+
+    fn resp(status: u16, etag: Option<&str>, body: &str) -> Observed {
+        Observed::Response {
+            status,
+            etag: etag.map(str::to_string),
+            body: body.into(),
+            error_code_header: None,
+        }
+    }
+
+    #[test]
+    fn responses() {
+        let a = attempt(Some("image/png"));
+        assert!(from_response(&a, &resp(200, Some("\"e\""), ""), true).is_none());
+        assert!(from_response(&a, &resp(200, None, ""), false).is_none());
+        let d = from_response(&a, &resp(200, None, ""), true).unwrap();
+        assert_eq!(d.code, Code::CorsEtagNotExposed);
+        assert!(d.fix.unwrap().exposes("ETag"));
+
+        let mut signed = a.clone();
+        signed.signing = Signing::from_params(&[
+            ("X-Amz-SignedHeaders".into(), "content-type;host".into()),
+            ("X-Amz-Signature".into(), "feedface0123".into()),
+        ]);
+        let body = "<Error><Code>SignatureDoesNotMatch</Code><Message>no</Message><SignatureProvided>feedface0123</SignatureProvided></Error>";
+        let d = from_response(&signed, &resp(403, None, body), true).unwrap();
+        assert_eq!(d.code, Code::S3SignatureMismatch);
+        assert_eq!(d.headers, vec!["content-type"]);
+        assert!(d.headline.contains("image/png"));
+        assert!(!format!("{:?}", d.evidence).contains("feedface0123"));
+
+        let expired = "<Error><Code>AccessDenied</Code><Message>Request has expired</Message><ServerTime>t</ServerTime></Error>";
+        assert_eq!(from_response(&a, &resp(403, None, expired), true).unwrap().code, Code::S3UrlExpired);
+
+        let mut meta = a.clone();
+        meta.sent_headers.push("x-amz-meta-owner".into());
+        let body = "<Error><Code>AccessDenied</Code><Message>There were headers present in the request which were not signed</Message><HeadersNotSigned>x-amz-meta-owner</HeadersNotSigned></Error>";
+        let d = from_response(&meta, &resp(403, None, body), true).unwrap();
+        assert_eq!((d.code, d.headers), (Code::S3HeadersNotSigned, vec!["x-amz-meta-owner".to_string()]));
+
+        assert_eq!(from_response(&a, &resp(503, None, ""), true).unwrap().code, Code::S3SlowDown);
+        assert_eq!(from_response(&a, &resp(500, None, "oops"), true).unwrap().code, Code::HttpStatus);
+        let d = from_response(&a, &resp(404, None, "<Error><Code>NoSuchBucket</Code><Message>m</Message></Error>"), true).unwrap();
+        assert_eq!(d.code, Code::S3NoSuchBucket);
+        assert_eq!(d.status, Some(404));
+    }
+}
