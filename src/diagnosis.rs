@@ -176,7 +176,26 @@ impl Diagnosis {
         }
     }
 
-    fn evidence(mut self, line: impl Into<String>) -> Self {
+    /// A call with bad arguments: nothing was sent.
+    pub fn input_invalid(reason: &str) -> Diagnosis {
+        Diagnosis::new(
+            Code::InputInvalid,
+            format!("Invalid argument: {reason}"),
+            "Fix the call's arguments; nothing was sent.",
+        )
+        .evidence("checked before sending; nothing was sent")
+    }
+
+    /// The caller's `AbortSignal` fired.
+    pub fn aborted(method: &str) -> Diagnosis {
+        Diagnosis::new(
+            Code::Aborted,
+            format!("The {method} was aborted by its AbortSignal"),
+            "Nothing to fix: the caller aborted the upload.",
+        )
+    }
+
+    pub fn evidence(mut self, line: impl Into<String>) -> Self {
         self.evidence.push(line.into());
         self
     }
@@ -199,13 +218,13 @@ pub fn precheck(a: &Attempt) -> Option<Diagnosis> {
     }
     if let Some(late) = a.signing.expired_for(a.now) {
         if late > EXPIRY_MARGIN_SECS {
-            return Some(expired(a, late, "checked before sending; nothing was sent"));
+            return Some(expired(late, "checked before sending; nothing was sent"));
         }
     }
     None
 }
 
-fn expired(a: &Attempt, late: i64, how: &str) -> Diagnosis {
+fn expired(late: i64, how: &str) -> Diagnosis {
     Diagnosis::new(
         Code::S3UrlExpired,
         format!("The presigned URL expired {late} s ago (by this page's clock)"),
@@ -280,6 +299,24 @@ pub fn from_response(a: &Attempt, observed: &Observed, need_etag: bool) -> Optio
     Some(d)
 }
 
+/// Reads a CompleteMultipartUpload answer: S3 may send an error inside a 200.
+pub fn from_completion(a: &Attempt, status: u16, body: &str) -> Result<String, Diagnosis> {
+    if s3_error::parse(body).is_some() {
+        let observed = Observed::Response {
+            status: if (200..300).contains(&status) { 500 } else { status },
+            etag: None,
+            body: body.to_string(),
+            error_code_header: None,
+        };
+        let mut d = from_response(a, &observed, false).unwrap_or_else(|| {
+            Diagnosis::new(Code::HttpStatus, "completion failed".into(), "")
+        });
+        d.status = Some(status);
+        return Err(d);
+    }
+    Ok(s3_error::tag(body, "ETag").unwrap_or_default())
+}
+
 fn slow_down(status: u16) -> Diagnosis {
     Diagnosis::new(
         Code::S3SlowDown,
@@ -328,7 +365,7 @@ fn from_s3_error(a: &Attempt, status: u16, e: &s3_error::S3Error) -> Diagnosis {
         }
         "AccessDenied" if msg.contains("expired") => {
             let late = a.signing.expired_for(a.now).unwrap_or(0).max(0);
-            let mut d = expired(a, late, "the server said so");
+            let mut d = expired(late, "the server said so");
             if let Some(server) = e.field("ServerTime") {
                 d.evidence.push(format!(
                     "server time {server}, URL expired at {}",
@@ -462,7 +499,6 @@ pub fn from_network_error(a: &Attempt, message: &str, probes: &Probes) -> Diagno
         (_, _, Probe::Readable(_)) if expired_now(a) => {
             let late = a.signing.expired_for(a.now).unwrap_or(0);
             expired(
-                a,
                 late,
                 "the preflight for this method passes, so the server's refusal came without CORS headers",
             )
@@ -599,6 +635,19 @@ mod tests {
             body: body.into(),
             error_code_header: None,
         }
+    }
+
+    #[test]
+    fn completion_answers() {
+        let mut a = attempt(None);
+        a.method = "POST".into();
+        let ok = "<CompleteMultipartUploadResult><Bucket>b</Bucket><ETag>&quot;abc-3&quot;</ETag></CompleteMultipartUploadResult>";
+        assert_eq!(from_completion(&a, 200, ok).unwrap(), "\"abc-3\"");
+        let in_200 = "<Error><Code>InternalError</Code><Message>try again</Message></Error>";
+        let d = from_completion(&a, 200, in_200).unwrap_err();
+        assert_eq!((d.code, d.status), (Code::HttpStatus, Some(200)));
+        let bad = "<Error><Code>InvalidPart</Code><Message>m</Message></Error>";
+        assert_eq!(from_completion(&a, 400, bad).unwrap_err().code, Code::S3InvalidPart);
     }
 
     #[test]

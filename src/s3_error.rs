@@ -51,6 +51,14 @@ pub fn parse(body: &str) -> Option<S3Error> {
     (!err.code.is_empty()).then_some(err)
 }
 
+/// The text of the first `<name>…</name>` anywhere in `body` (e.g. a result's `ETag`).
+pub fn tag(body: &str, name: &str) -> Option<String> {
+    let open = format!("<{name}>");
+    let start = body.find(&open)? + open.len();
+    let end = body[start..].find(&format!("</{name}>"))? + start;
+    Some(unescape(body[start..end].trim()))
+}
+
 fn unescape(s: &str) -> String {
     s.replace("&lt;", "<")
         .replace("&gt;", ">")

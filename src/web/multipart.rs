@@ -1,0 +1,423 @@
+//! `multipartUpload`: parts are `Blob.slice` views handed to `fetch` (file bytes never
+//! enter Wasm memory); the pure [`Scheduler`] decides order, concurrency and retries.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use crate::diagnosis::{from_completion, Diagnosis};
+use crate::parts::{complete_xml, Decision, Plan, Scheduler, DEFAULT_CONCURRENCY, DEFAULT_RETRIES};
+use js_sys::{Array, Function, Object, Promise};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::{future_to_promise, JsFuture};
+use web_sys::{AbortController, AbortSignal, Blob};
+
+use super::error::{to_js, Context};
+use super::js::{self, call, get, get_function, get_string, set};
+use super::request::{self, Target};
+use super::send::{invalid, send, Etag, Failure};
+use super::{console_enabled, headers_of, signal_of};
+
+/// Why the upload stopped early.
+enum Stop {
+    /// A request failed and was diagnosed.
+    Diagnosed(Box<Failure>, String),
+    /// One of the app's callbacks threw or returned something unusable.
+    Callback(JsValue),
+}
+
+struct Upload {
+    file: Blob,
+    upload_id: String,
+    key: String,
+    console: bool,
+    sign_part: Function,
+    on_progress: Option<Function>,
+    /// Every method this upload sends from the browser (for the fix rule).
+    methods: Vec<&'static str>,
+    scheduler: RefCell<Scheduler>,
+    /// Aborts every request in flight once one part has failed for good.
+    stop_all: AbortController,
+    /// The caller's signal or ours, whichever fires first.
+    signal: AbortSignal,
+    stopped: RefCell<Option<Stop>>,
+}
+
+fn ids(upload_id: &str, key: &str) -> Object {
+    let o = Object::new();
+    set(&o, "uploadId", upload_id);
+    set(&o, "key", key);
+    o
+}
+
+/// `signPart` may return a URL or `{ url, headers }`.
+fn signed_request(value: &JsValue) -> Result<(String, Option<JsValue>), String> {
+    if let Some(url) = value.as_string() {
+        return Ok((url, None));
+    }
+    match get_string(value, "url") {
+        Some(url) => Ok((url, get(value, "headers"))),
+        None => Err("a signing callback must return a URL or { url, headers }".into()),
+    }
+}
+
+impl Upload {
+    fn stop(&self, why: Stop) {
+        let mut stopped = self.stopped.borrow_mut();
+        if stopped.is_none() {
+            *stopped = Some(why);
+            self.stop_all.abort();
+        }
+    }
+
+    async fn send_part(&self, number: u32) -> Result<String, Stop> {
+        let (start, end) = self.scheduler.borrow().plan.range(number);
+        let blob = self
+            .file
+            .slice_with_f64_and_f64(start as f64, end as f64)
+            .map_err(Stop::Callback)?;
+        let args = ids(&self.upload_id, &self.key);
+        set(&args, "partNumber", number);
+        set(&args, "size", (end - start) as f64);
+        let signed = call(&self.sign_part, &args).await.map_err(Stop::Callback)?;
+        let (url, headers) = signed_request(&signed)
+            .map_err(|r| Stop::Callback(invalid(&r, "PUT", self.console)))?;
+        let target = Target::parse(&url)
+            .map_err(|r| Stop::Callback(invalid(&format!("signPart: {r}"), "PUT", self.console)))?;
+        let headers = headers_of(headers)
+            .map_err(|r| Stop::Callback(invalid(&r, "PUT", self.console)))?;
+        let attempt = target.attempt("PUT", &headers, None, &self.methods);
+        let init = request::init("PUT", &headers, Some(&blob), Some(&self.signal));
+        let resp = send(
+            &target,
+            attempt,
+            Some(&self.signal),
+            Etag::Require,
+            self.console,
+            js::fetch(&JsValue::from_str(&url), &init),
+        )
+        .await
+        .map_err(|f| Stop::Diagnosed(Box::new(f), target.redacted.clone()))?;
+        Ok(resp.headers().get("etag").ok().flatten().unwrap_or_default())
+    }
+
+    fn progress(&self) {
+        if let Some(f) = &self.on_progress {
+            let s = self.scheduler.borrow();
+            let p = Object::new();
+            set(&p, "loaded", s.bytes_done() as f64);
+            set(&p, "total", s.plan.size as f64);
+            let _ = f.call1(&JsValue::NULL, &p);
+        }
+    }
+}
+
+/// One of `concurrency` loops that take the next part until none is left.
+async fn worker(up: Rc<Upload>) {
+    loop {
+        let Some(number) = up.scheduler.borrow_mut().next() else {
+            return;
+        };
+        match up.send_part(number).await {
+            Ok(etag) => {
+                up.scheduler.borrow_mut().succeeded(number, etag);
+                up.progress();
+            }
+            Err(_) if up.signal.aborted() => {
+                let _ = up.scheduler.borrow_mut().failed(number, crate::codes::Code::Aborted, None, 0.0);
+                return;
+            }
+            Err(Stop::Diagnosed(f, url)) => {
+                let decision = up.scheduler.borrow_mut().failed(
+                    number,
+                    f.code(),
+                    f.diagnosis.status,
+                    js_sys::Math::random(),
+                );
+                match decision {
+                    // The part is signed again on every attempt, so an expired URL is renewed.
+                    Decision::Retry { delay_ms, .. } => js::sleep(delay_ms).await,
+                    Decision::Fail => {
+                        up.stop(Stop::Diagnosed(f, url));
+                        return;
+                    }
+                }
+            }
+            Err(stop) => {
+                let _ = up.scheduler.borrow_mut().failed(number, crate::codes::Code::InputInvalid, None, 0.0);
+                up.stop(stop);
+                return;
+            }
+        }
+    }
+}
+
+struct Callbacks {
+    create: Function,
+    sign_part: Function,
+    complete: Option<Function>,
+    sign_complete: Option<Function>,
+    abort: Option<Function>,
+    sign_abort: Option<Function>,
+    list_parts: Option<Function>,
+}
+
+fn callbacks(options: &JsValue) -> Result<Callbacks, String> {
+    let cb = Callbacks {
+        create: get_function(options, "createMultipartUpload")
+            .ok_or("options.createMultipartUpload (a function) is required")?,
+        sign_part: get_function(options, "signPart").ok_or("options.signPart (a function) is required")?,
+        complete: get_function(options, "completeMultipartUpload"),
+        sign_complete: get_function(options, "signComplete"),
+        abort: get_function(options, "abortMultipartUpload"),
+        sign_abort: get_function(options, "signAbort"),
+        list_parts: get_function(options, "listParts"),
+    };
+    if cb.complete.is_none() && cb.sign_complete.is_none() {
+        return Err("options.completeMultipartUpload or options.signComplete is required".into());
+    }
+    Ok(cb)
+}
+
+fn whole_number(options: &JsValue, key: &str, range: std::ops::RangeInclusive<f64>) -> Result<Option<f64>, String> {
+    match get(options, key) {
+        None => Ok(None),
+        Some(v) => match v.as_f64() {
+            Some(n) if n.fract() == 0.0 && range.contains(&n) => Ok(Some(n)),
+            _ => Err(format!(
+                "options.{key} must be a whole number from {} to {}",
+                range.start(),
+                range.end()
+            )),
+        },
+    }
+}
+
+/// Uploads `file` in presigned parts. See the README for the callbacks.
+#[wasm_bindgen(js_name = multipartUpload)]
+pub async fn multipart_upload(file: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
+    let console = console_enabled(&options);
+    let bad = |reason: &str| invalid(reason, "PUT", console);
+    let file: Blob = file
+        .dyn_into()
+        .map_err(|_| bad("file must be a File or Blob"))?;
+    let cb = callbacks(&options).map_err(|r| bad(&r))?;
+    let part_size = whole_number(&options, "partSize", 1.0..=9.0e15).map_err(|r| bad(&r))?;
+    let concurrency = whole_number(&options, "concurrency", 1.0..=64.0).map_err(|r| bad(&r))?;
+    let retries = whole_number(&options, "retries", 0.0..=10.0).map_err(|r| bad(&r))?;
+    let plan = Plan::new(file.size() as u64, part_size.map(|p| p as u64)).map_err(|r| bad(&r))?;
+    let user_signal = signal_of(&options).map_err(|r| bad(&r))?;
+    let on_progress = get_function(&options, "onProgress");
+    let content_type = get_string(&options, "contentType").unwrap_or_else(|| file.type_());
+
+    let mut methods = vec!["PUT"];
+    if cb.sign_complete.is_some() {
+        methods.push("POST");
+    }
+    if cb.sign_abort.is_some() && cb.abort.is_none() {
+        methods.push("DELETE");
+    }
+
+    if user_signal.as_ref().is_some_and(|s| s.aborted()) {
+        return Err(aborted_error(console, false, "PUT"));
+    }
+    let create_args = Object::new();
+    set(&create_args, "contentType", content_type.as_str());
+    set(&create_args, "size", plan.size as f64);
+    let created = call(&cb.create, &create_args).await?;
+    let upload_id = get_string(&created, "uploadId")
+        .or_else(|| get_string(&created, "UploadId"))
+        .ok_or_else(|| bad("createMultipartUpload must resolve to { uploadId, key }"))?;
+    let key = get_string(&created, "key")
+        .or_else(|| get_string(&created, "Key"))
+        .ok_or_else(|| bad("createMultipartUpload must resolve to { uploadId, key }"))?;
+
+    let stop_all = AbortController::new()?;
+    let signal = match &user_signal {
+        Some(user) => AbortSignal::any(&Array::of2(user, &stop_all.signal())),
+        None => stop_all.signal(),
+    };
+    let mut scheduler = Scheduler::new(
+        plan,
+        concurrency.map_or(DEFAULT_CONCURRENCY, |c| c as u32),
+        retries.map_or(DEFAULT_RETRIES, |r| r as u32),
+    );
+    if let Some(list) = &cb.list_parts {
+        let listed = call(list, &ids(&upload_id, &key).into()).await?;
+        scheduler.resume(&listed_parts(&listed));
+    }
+    let workers = concurrency.map_or(DEFAULT_CONCURRENCY, |c| c as u32).min(plan.count);
+    let up = Rc::new(Upload {
+        file,
+        upload_id,
+        key,
+        console,
+        sign_part: cb.sign_part.clone(),
+        on_progress,
+        methods,
+        scheduler: RefCell::new(scheduler),
+        stop_all,
+        signal,
+        stopped: RefCell::new(None),
+    });
+
+    let running: Array = (0..workers)
+        .map(|_| {
+            let up = up.clone();
+            JsValue::from(future_to_promise(async move {
+                worker(up).await;
+                Ok(JsValue::UNDEFINED)
+            }))
+        })
+        .collect();
+    let _ = JsFuture::from(Promise::all(&running)).await;
+
+    let user_aborted = user_signal.as_ref().is_some_and(|s| s.aborted());
+    let stopped = up.stopped.borrow_mut().take();
+    if user_aborted || stopped.is_some() || !up.scheduler.borrow().is_complete() {
+        let aborted = abort_upload(&up, &cb).await;
+        return Err(match stopped {
+            _ if user_aborted => aborted_error(console, aborted, "PUT"),
+            Some(Stop::Diagnosed(f, url)) => f.into_js(url, console, Some(aborted)),
+            Some(Stop::Callback(err)) => err,
+            None => aborted_error(console, aborted, "PUT"),
+        });
+    }
+
+    let parts = up.scheduler.borrow().parts();
+    let etag = match complete(&up, &cb, &parts).await {
+        Ok(etag) => etag,
+        Err(stop) => {
+            let aborted = abort_upload(&up, &cb).await;
+            return Err(match stop {
+                Stop::Diagnosed(f, url) => f.into_js(url, console, Some(aborted)),
+                Stop::Callback(err) => err,
+            });
+        }
+    };
+    let out = Object::new();
+    set(&out, "etag", etag.as_str());
+    set(&out, "key", up.key.as_str());
+    set(&out, "uploadId", up.upload_id.as_str());
+    let list: Array = parts
+        .iter()
+        .map(|(n, etag)| {
+            let p = Object::new();
+            set(&p, "partNumber", *n);
+            set(&p, "etag", etag.as_str());
+            JsValue::from(p)
+        })
+        .collect();
+    set(&out, "parts", list);
+    Ok(out.into())
+}
+
+/// `listParts` may return `[{ partNumber, size, etag }]` or S3's `{ Parts: [...] }` shape.
+fn listed_parts(listed: &JsValue) -> Vec<(u32, u64, String)> {
+    let list = get(listed, "Parts").unwrap_or_else(|| listed.clone());
+    if !Array::is_array(&list) {
+        return Vec::new();
+    }
+    Array::from(&list)
+        .iter()
+        .filter_map(|p| {
+            let number = get(&p, "partNumber").or_else(|| get(&p, "PartNumber"))?.as_f64()?;
+            let size = get(&p, "size").or_else(|| get(&p, "Size"))?.as_f64()?;
+            let etag = get_string(&p, "etag").or_else(|| get_string(&p, "ETag"))?;
+            Some((number as u32, size as u64, etag))
+        })
+        .collect()
+}
+
+async fn complete(up: &Upload, cb: &Callbacks, parts: &[(u32, String)]) -> Result<String, Stop> {
+    if let Some(f) = &cb.complete {
+        let args = ids(&up.upload_id, &up.key);
+        let list: Array = parts
+            .iter()
+            .map(|(n, etag)| {
+                let p = Object::new();
+                set(&p, "PartNumber", *n);
+                set(&p, "ETag", etag.as_str());
+                JsValue::from(p)
+            })
+            .collect();
+        set(&args, "parts", list);
+        let result = call(f, &args).await.map_err(Stop::Callback)?;
+        return Ok(get_string(&result, "etag")
+            .or_else(|| get_string(&result, "ETag"))
+            .unwrap_or_default());
+    }
+    let Some(sign) = &cb.sign_complete else {
+        return Err(Stop::Callback(invalid("no completion callback", "POST", up.console)));
+    };
+    let signed = call(sign, &ids(&up.upload_id, &up.key)).await.map_err(Stop::Callback)?;
+    let (url, headers) = signed_request(&signed).map_err(|r| Stop::Callback(invalid(&r, "POST", up.console)))?;
+    let target = Target::parse(&url).map_err(|r| Stop::Callback(invalid(&r, "POST", up.console)))?;
+    let headers = headers_of(headers).map_err(|r| Stop::Callback(invalid(&r, "POST", up.console)))?;
+    let body = JsValue::from_str(&complete_xml(parts));
+    let attempt = target.attempt("POST", &headers, Some("text/plain;charset=UTF-8".into()), &up.methods);
+    let init = request::init("POST", &headers, Some(&body), None);
+    let resp = send(&target, attempt.clone(), None, Etag::Ignore, up.console, js::fetch(&JsValue::from_str(&url), &init))
+        .await
+        .map_err(|f| Stop::Diagnosed(Box::new(f), target.redacted.clone()))?;
+    let text = match resp.text() {
+        Ok(p) => JsFuture::from(p).await.ok().and_then(|t| t.as_string()).unwrap_or_default(),
+        Err(_) => String::new(),
+    };
+    from_completion(&attempt, resp.status(), &text).map_err(|d| {
+        Stop::Diagnosed(
+            Box::new(Failure {
+                diagnosis: d,
+                attempt,
+                probes: None,
+                response: None,
+            }),
+            target.redacted.clone(),
+        )
+    })
+}
+
+/// Aborts the upload on the server through the app's path. True when it was aborted.
+async fn abort_upload(up: &Upload, cb: &Callbacks) -> bool {
+    if let Some(f) = &cb.abort {
+        return call(f, &ids(&up.upload_id, &up.key).into()).await.is_ok();
+    }
+    let Some(sign) = &cb.sign_abort else {
+        return false;
+    };
+    let Ok(signed) = call(sign, &ids(&up.upload_id, &up.key).into()).await else {
+        return false;
+    };
+    let Ok((url, headers)) = signed_request(&signed) else {
+        return false;
+    };
+    let (Ok(target), Ok(headers)) = (Target::parse(&url), headers_of(headers)) else {
+        return false;
+    };
+    let attempt = target.attempt("DELETE", &headers, None, &up.methods);
+    let init = request::init("DELETE", &headers, None, None);
+    send(&target, attempt, None, Etag::Ignore, false, js::fetch(&JsValue::from_str(&url), &init))
+        .await
+        .is_ok()
+}
+
+fn aborted_error(console: bool, aborted: bool, method: &str) -> JsValue {
+    let attempt = crate::diagnosis::Attempt {
+        page_origin: js::page_origin(),
+        method: method.to_string(),
+        ..Default::default()
+    };
+    to_js(
+        &Diagnosis::aborted(method).evidence(if aborted {
+            "the multipart upload was aborted on the server: no parts are left behind"
+        } else {
+            "the multipart upload could not be aborted (no abort callback, or it failed)"
+        }),
+        &attempt,
+        Context {
+            console,
+            aborted: Some(aborted),
+            ..Default::default()
+        },
+    )
+}

@@ -1,0 +1,176 @@
+//! One upload request: its facts for the diagnosis (read with the browser's `URL` and
+//! `Headers`), the request itself, and what came back.
+
+use crate::diagnosis::{Attempt, Observed};
+use crate::presigned::{is_secret_param, Signing};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{Headers, RequestInit, Response, Url};
+
+use super::js;
+
+/// A parsed upload URL.
+pub struct Target {
+    pub url: Url,
+    /// Scheme, host and path, without query or fragment: safe to show and to probe.
+    pub base: String,
+    /// The URL with every secret parameter removed.
+    pub redacted: String,
+    pub signing: Signing,
+}
+
+impl Target {
+    /// Parses `href`, relative to the page's address as `fetch` would.
+    pub fn parse(href: &str) -> Result<Target, String> {
+        let page = js::get(&js_sys::global(), "location").and_then(|l| js::get_string(&l, "href"));
+        let parse = |h: &str| match &page {
+            Some(base) => Url::new_with_base(h, base),
+            None => Url::new(h),
+        };
+        let url = parse(href).map_err(|_| format!("{:?} is not a valid URL", short(href)))?;
+        let scheme = url.protocol();
+        if scheme != "http:" && scheme != "https:" {
+            return Err(format!("the URL's scheme is {scheme}; only http and https upload"));
+        }
+        let params: Vec<(String, String)> = js_sys::try_iter(&url.search_params())
+            .ok()
+            .flatten()
+            .into_iter()
+            .flatten()
+            .filter_map(|entry| {
+                let pair: js_sys::Array = entry.ok()?.dyn_into().ok()?;
+                Some((pair.get(0).as_string()?, pair.get(1).as_string()?))
+            })
+            .collect();
+        let signing = Signing::from_params(&params);
+        let clean = parse(href).map_err(|_| "invalid URL".to_string())?;
+        let search = clean.search_params();
+        for (name, _) in params.iter().filter(|(k, _)| is_secret_param(k)) {
+            search.delete(name);
+        }
+        clean.set_hash("");
+        let redacted = crate::presigned::redact(&clean.href(), &signing.secrets);
+        let base = format!("{}{}", url.origin(), url.pathname());
+        Ok(Target {
+            url,
+            base,
+            redacted,
+            signing,
+        })
+    }
+
+    pub fn loopback(&self) -> bool {
+        let host = self.url.hostname();
+        host == "localhost"
+            || host.ends_with(".localhost")
+            || host.starts_with("127.")
+            || host == "[::1]"
+    }
+
+    /// The attempt's facts; `headers` are the request headers as the browser will send them.
+    pub fn attempt(
+        &self,
+        method: &str,
+        headers: &Headers,
+        content_type: Option<String>,
+        upload_methods: &[&str],
+    ) -> Attempt {
+        let mut sent: Vec<String> = js_sys::try_iter(headers)
+            .ok()
+            .flatten()
+            .into_iter()
+            .flatten()
+            .filter_map(|entry| {
+                let pair: js_sys::Array = entry.ok()?.dyn_into().ok()?;
+                pair.get(0).as_string()
+            })
+            .map(|h| h.to_ascii_lowercase())
+            .collect();
+        if content_type.is_some() && !sent.iter().any(|h| h == "content-type") {
+            sent.push("content-type".into());
+        }
+        Attempt {
+            page_origin: js::page_origin(),
+            method: method.to_ascii_uppercase(),
+            url_base: self.base.clone(),
+            url_scheme: self.url.protocol().trim_end_matches(':').to_string(),
+            url_loopback: self.loopback(),
+            sent_headers: sent,
+            content_type,
+            signing: self.signing.clone(),
+            now: js::now_secs(),
+            upload_methods: upload_methods.iter().map(|m| m.to_string()).collect(),
+        }
+    }
+}
+
+/// The first characters of a bad URL, for its error message (a presigned URL's
+/// signature comes last, after the first 60 characters of any real URL).
+fn short(href: &str) -> String {
+    let cut: String = href.chars().take(60).collect();
+    crate::presigned::redact(&cut, &[])
+}
+
+/// The `Content-Type` the browser will send for `body` when no header sets one.
+pub fn implied_content_type(body: &JsValue) -> Option<String> {
+    if let Some(blob) = body.dyn_ref::<web_sys::Blob>() {
+        let t = blob.type_();
+        return (!t.is_empty()).then_some(t);
+    }
+    body.is_string()
+        .then(|| "text/plain;charset=UTF-8".to_string())
+}
+
+/// Turns a settled request into an observation. The body is read only for errors.
+pub async fn observe(result: Result<Response, JsValue>) -> Result<(Observed, Option<Response>), JsValue> {
+    match result {
+        Ok(resp) => {
+            let status = resp.status();
+            let h = resp.headers();
+            let etag = h.get("etag").ok().flatten();
+            let error_code_header = h.get("x-amz-error-code").ok().flatten();
+            let body = if (200..300).contains(&status) {
+                String::new()
+            } else {
+                let clone = resp.clone()?;
+                match clone.text() {
+                    Ok(p) => JsFuture::from(p)
+                        .await
+                        .ok()
+                        .and_then(|t| t.as_string())
+                        .unwrap_or_default(),
+                    Err(_) => String::new(),
+                }
+            };
+            Ok((
+                Observed::Response {
+                    status,
+                    etag,
+                    body,
+                    error_code_header,
+                },
+                Some(resp),
+            ))
+        }
+        Err(err) if js::is_abort_error(&err) => Err(err),
+        Err(err) => Ok((Observed::NetworkError(js::error_text(&err)), None)),
+    }
+}
+
+/// A `RequestInit` for one of our own requests.
+pub fn init(
+    method: &str,
+    headers: &Headers,
+    body: Option<&JsValue>,
+    signal: Option<&web_sys::AbortSignal>,
+) -> RequestInit {
+    let init = RequestInit::new();
+    init.set_method(method);
+    init.set_headers(headers);
+    if let Some(b) = body {
+        init.set_body(b);
+    }
+    init.set_signal(signal);
+    init
+}

@@ -1,0 +1,136 @@
+//! Sends one request and, when it fails, diagnoses why: the one path that `putObject`,
+//! `uploadFetch` and every multipart request go through.
+
+use crate::codes::Code;
+use crate::diagnosis::{from_network_error, from_response, precheck, Attempt, Diagnosis, Observed};
+use wasm_bindgen::prelude::*;
+use web_sys::{AbortSignal, Response};
+
+use super::error::{to_js, warn, Context};
+use super::request::{observe, Target};
+use super::{js, probes};
+
+/// What the caller wants from a 2xx response.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Etag {
+    /// The ETag must be readable (`putObject`, multipart parts).
+    Require,
+    /// A hidden ETag is explained in the console, the response still returned (`uploadFetch`).
+    Warn,
+    /// Not an upload of an object (completion, abort).
+    Ignore,
+}
+
+/// A failure, diagnosed, with what the JS error needs.
+pub struct Failure {
+    pub diagnosis: Diagnosis,
+    pub attempt: Attempt,
+    pub probes: Option<(usize, f64)>,
+    pub response: Option<JsValue>,
+}
+
+impl Failure {
+    pub fn code(&self) -> Code {
+        self.diagnosis.code
+    }
+
+    /// The JS `UploadError` for this failure.
+    /// `url` is the request's URL with its secrets removed.
+    pub fn into_js(self, url: String, console: bool, aborted: Option<bool>) -> JsValue {
+        to_js(
+            &self.diagnosis,
+            &self.attempt,
+            Context {
+                url,
+                probes: self.probes,
+                aborted,
+                console,
+                response: self.response,
+            },
+        )
+    }
+}
+
+/// Sends the request that `start` begins and diagnoses any failure.
+pub async fn send<F>(
+    target: &Target,
+    attempt: Attempt,
+    signal: Option<&AbortSignal>,
+    etag: Etag,
+    console: bool,
+    start: F,
+) -> Result<Response, Failure>
+where
+    F: std::future::Future<Output = Result<Response, JsValue>>,
+{
+    let fail = |diagnosis: Diagnosis, attempt: Attempt| Failure {
+        diagnosis,
+        attempt,
+        probes: None,
+        response: None,
+    };
+    if let Some(d) = precheck(&attempt) {
+        return Err(fail(d, attempt));
+    }
+    let observed = match observe(start.await).await {
+        Ok(o) => o,
+        Err(_) => return Err(fail(Diagnosis::aborted(&attempt.method), attempt)),
+    };
+    match observed {
+        (Observed::NetworkError(_), _) if signal.is_some_and(|s| s.aborted()) => {
+            Err(fail(Diagnosis::aborted(&attempt.method), attempt))
+        }
+        (Observed::NetworkError(message), _) => {
+            let (probes, ms) = probes::probe(&target.base, &attempt.method).await;
+            let d = from_network_error(&attempt, &message, &probes);
+            Err(Failure {
+                diagnosis: d,
+                attempt,
+                probes: Some((probes.count(), ms)),
+                response: None,
+            })
+        }
+        (observed, Some(resp)) => match from_response(&attempt, &observed, etag != Etag::Ignore) {
+            None => Ok(resp),
+            Some(d) if d.code == Code::CorsEtagNotExposed && etag == Etag::Warn => {
+                warn(
+                    &d,
+                    &attempt,
+                    Context {
+                        url: target.redacted.clone(),
+                        console,
+                        ..Default::default()
+                    },
+                );
+                Ok(resp)
+            }
+            Some(d) => Err(Failure {
+                diagnosis: d,
+                attempt,
+                probes: None,
+                response: Some(resp.into()),
+            }),
+        },
+        (observed, None) => Err(fail(
+            Diagnosis::input_invalid(&format!("unexpected observation {observed:?}")),
+            attempt,
+        )),
+    }
+}
+
+/// An `input/invalid` error for the JS caller (nothing was sent).
+pub fn invalid(reason: &str, method: &str, console: bool) -> JsValue {
+    let attempt = Attempt {
+        page_origin: js::page_origin(),
+        method: method.to_string(),
+        ..Default::default()
+    };
+    to_js(
+        &Diagnosis::input_invalid(reason),
+        &attempt,
+        Context {
+            console,
+            ..Default::default()
+        },
+    )
+}
