@@ -199,9 +199,21 @@ mod tests {
     #[test]
     fn wildcards() {
         assert!(wildcard_match("*", "http://a", false));
-        assert!(wildcard_match("https://*.example.com", "https://app.example.com", false));
-        assert!(!wildcard_match("https://*.example.com", "https://example.com", false));
-        assert!(!wildcard_match("http://Localhost:5173", "http://localhost:5173", false));
+        assert!(wildcard_match(
+            "https://*.example.com",
+            "https://app.example.com",
+            false
+        ));
+        assert!(!wildcard_match(
+            "https://*.example.com",
+            "https://example.com",
+            false
+        ));
+        assert!(!wildcard_match(
+            "http://Localhost:5173",
+            "http://localhost:5173",
+            false
+        ));
         assert!(wildcard_match("X-Amz-*", "x-amz-meta-a", true));
     }
 
@@ -254,7 +266,12 @@ mod tests {
         assert!(fix.exposes("etag"));
         let lower: Vec<String> = headers.iter().map(|h| h.to_ascii_lowercase()).collect();
         assert_eq!(
-            eval(vec![fix], "http://localhost:5173", "PUT", &["content-type", "x-amz-meta-a"]),
+            eval(
+                vec![fix],
+                "http://localhost:5173",
+                "PUT",
+                &["content-type", "x-amz-meta-a"]
+            ),
             Verdict::Allowed { index: 0 }
         );
         assert_eq!(lower.len(), 2);
@@ -268,7 +285,10 @@ mod tests {
             json,
             r#"{"AllowedOrigins":["http://a"],"AllowedMethods":["PUT"],"AllowedHeaders":["content-type"],"ExposeHeaders":["ETag"],"MaxAgeSeconds":3000}"#
         );
-        let cfg: CorsConfig = serde_json::from_str(r#"{"CORSRules":[{"AllowedOrigins":["*"],"AllowedMethods":["GET"]}]}"#).unwrap();
+        let cfg: CorsConfig = serde_json::from_str(
+            r#"{"CORSRules":[{"AllowedOrigins":["*"],"AllowedMethods":["GET"]}]}"#,
+        )
+        .unwrap();
         assert_eq!(cfg.rules.len(), 1);
     }
 }

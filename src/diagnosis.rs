@@ -303,14 +303,17 @@ pub fn from_response(a: &Attempt, observed: &Observed, need_etag: bool) -> Optio
 pub fn from_completion(a: &Attempt, status: u16, body: &str) -> Result<String, Diagnosis> {
     if s3_error::parse(body).is_some() {
         let observed = Observed::Response {
-            status: if (200..300).contains(&status) { 500 } else { status },
+            status: if (200..300).contains(&status) {
+                500
+            } else {
+                status
+            },
             etag: None,
             body: body.to_string(),
             error_code_header: None,
         };
-        let mut d = from_response(a, &observed, false).unwrap_or_else(|| {
-            Diagnosis::new(Code::HttpStatus, "completion failed".into(), "")
-        });
+        let mut d = from_response(a, &observed, false)
+            .unwrap_or_else(|| Diagnosis::new(Code::HttpStatus, "completion failed".into(), ""));
         d.status = Some(status);
         return Err(d);
     }
@@ -341,7 +344,8 @@ fn from_s3_error(a: &Attempt, status: u16, e: &s3_error::S3Error) -> Diagnosis {
                 .filter(|h| !a.sent_headers.contains(h))
                 .collect();
             let detail = if named.is_empty() {
-                "the URL signs no header but host, so the method, key or signing key differ".to_string()
+                "the URL signs no header but host, so the method, key or signing key differ"
+                    .to_string()
             } else {
                 let sent_ct = a.content_type.as_deref().unwrap_or("(none)");
                 let mut parts = vec![format!("signed headers: {}", named.join(", "))];
@@ -411,7 +415,10 @@ fn from_s3_error(a: &Attempt, status: u16, e: &s3_error::S3Error) -> Diagnosis {
         }
         "RequestTimeTooSkewed" => Diagnosis::new(
             Code::S3ClockSkew,
-            format!("The signing clock is too far from the server's: {}", e.message),
+            format!(
+                "The signing clock is too far from the server's: {}",
+                e.message
+            ),
             "Sync the backend's clock (NTP) before presigning.",
         ),
         "AuthorizationHeaderMalformed"
@@ -463,7 +470,10 @@ fn from_s3_error(a: &Attempt, status: u16, e: &s3_error::S3Error) -> Diagnosis {
         _ if status == 503 => slow_down(status),
         _ => Diagnosis::new(
             Code::HttpStatus,
-            format!("{} answered HTTP {status} {}: {}", a.method, e.code, e.message),
+            format!(
+                "{} answered HTTP {status} {}: {}",
+                a.method, e.code, e.message
+            ),
             "See the server's code and message.",
         ),
     }
@@ -533,9 +543,21 @@ pub fn from_network_error(a: &Attempt, message: &str, probes: &Probes) -> Diagno
             d
         }
     };
-    d.evidence.insert(0, format!("{m} {}: {message} (no status: the browser hides the response)", a.url_base));
-    d.evidence.push(format!("probe 1, no-cors GET of a key that cannot exist: {}", probes.reach.describe()));
-    d.evidence.push(format!("probe 2, CORS GET without preflight: {}", probes.get.describe()));
+    d.evidence.insert(
+        0,
+        format!(
+            "{m} {}: {message} (no status: the browser hides the response)",
+            a.url_base
+        ),
+    );
+    d.evidence.push(format!(
+        "probe 1, no-cors GET of a key that cannot exist: {}",
+        probes.reach.describe()
+    ));
+    d.evidence.push(format!(
+        "probe 2, CORS GET without preflight: {}",
+        probes.get.describe()
+    ));
     d.evidence.push(format!(
         "probe 3, preflighted {m} with no extra headers to a multipart part of an upload id that cannot exist: {}",
         probes.method.describe()
@@ -584,18 +606,31 @@ mod tests {
     }
 
     fn net(a: &Attempt, reach: Probe, get: Probe, method: Probe) -> Diagnosis {
-        from_network_error(a, "TypeError: Failed to fetch", &Probes { reach, get, method })
+        from_network_error(
+            a,
+            "TypeError: Failed to fetch",
+            &Probes { reach, get, method },
+        )
     }
 
     #[test]
     fn the_probe_table() {
         use Probe::*;
         let a = attempt(Some("image/png"));
-        assert_eq!(net(&a, Failed, Failed, Failed).code, Code::NetworkUnreachable);
+        assert_eq!(
+            net(&a, Failed, Failed, Failed).code,
+            Code::NetworkUnreachable
+        );
         let d = net(&a, Opaque, Failed, Failed);
         assert_eq!(d.code, Code::CorsOriginNotAllowed);
-        assert_eq!(d.fix.as_ref().unwrap().allowed_origins, vec!["http://localhost:5173"]);
-        assert_eq!(net(&a, Opaque, Readable(404), Failed).code, Code::CorsMethodNotAllowed);
+        assert_eq!(
+            d.fix.as_ref().unwrap().allowed_origins,
+            vec!["http://localhost:5173"]
+        );
+        assert_eq!(
+            net(&a, Opaque, Readable(404), Failed).code,
+            Code::CorsMethodNotAllowed
+        );
         let d = net(&a, Opaque, Readable(404), Readable(404));
         assert_eq!(d.code, Code::CorsHeaderNotAllowed);
         assert_eq!(d.headers, vec!["content-type"]);
@@ -612,7 +647,12 @@ mod tests {
     fn expired_url_whose_error_has_no_cors_headers() {
         let mut a = attempt(Some("image/png"));
         a.signing.expires_at = Some(a.now - 2);
-        let d = net(&a, Probe::Opaque, Probe::Readable(404), Probe::Readable(404));
+        let d = net(
+            &a,
+            Probe::Opaque,
+            Probe::Readable(404),
+            Probe::Readable(404),
+        );
         assert_eq!(d.code, Code::S3UrlExpired);
         assert!(precheck(&a).is_none(), "2 s is within the clock margin");
         a.signing.expires_at = Some(a.now - 3600);
@@ -647,7 +687,10 @@ mod tests {
         let d = from_completion(&a, 200, in_200).unwrap_err();
         assert_eq!((d.code, d.status), (Code::HttpStatus, Some(200)));
         let bad = "<Error><Code>InvalidPart</Code><Message>m</Message></Error>";
-        assert_eq!(from_completion(&a, 400, bad).unwrap_err().code, Code::S3InvalidPart);
+        assert_eq!(
+            from_completion(&a, 400, bad).unwrap_err().code,
+            Code::S3InvalidPart
+        );
     }
 
     #[test]
@@ -672,17 +715,45 @@ mod tests {
         assert!(!format!("{:?}", d.evidence).contains("feedface0123"));
 
         let expired = "<Error><Code>AccessDenied</Code><Message>Request has expired</Message><ServerTime>t</ServerTime></Error>";
-        assert_eq!(from_response(&a, &resp(403, None, expired), true).unwrap().code, Code::S3UrlExpired);
+        assert_eq!(
+            from_response(&a, &resp(403, None, expired), true)
+                .unwrap()
+                .code,
+            Code::S3UrlExpired
+        );
 
         let mut meta = a.clone();
         meta.sent_headers.push("x-amz-meta-owner".into());
         let body = "<Error><Code>AccessDenied</Code><Message>There were headers present in the request which were not signed</Message><HeadersNotSigned>x-amz-meta-owner</HeadersNotSigned></Error>";
         let d = from_response(&meta, &resp(403, None, body), true).unwrap();
-        assert_eq!((d.code, d.headers), (Code::S3HeadersNotSigned, vec!["x-amz-meta-owner".to_string()]));
+        assert_eq!(
+            (d.code, d.headers),
+            (
+                Code::S3HeadersNotSigned,
+                vec!["x-amz-meta-owner".to_string()]
+            )
+        );
 
-        assert_eq!(from_response(&a, &resp(503, None, ""), true).unwrap().code, Code::S3SlowDown);
-        assert_eq!(from_response(&a, &resp(500, None, "oops"), true).unwrap().code, Code::HttpStatus);
-        let d = from_response(&a, &resp(404, None, "<Error><Code>NoSuchBucket</Code><Message>m</Message></Error>"), true).unwrap();
+        assert_eq!(
+            from_response(&a, &resp(503, None, ""), true).unwrap().code,
+            Code::S3SlowDown
+        );
+        assert_eq!(
+            from_response(&a, &resp(500, None, "oops"), true)
+                .unwrap()
+                .code,
+            Code::HttpStatus
+        );
+        let d = from_response(
+            &a,
+            &resp(
+                404,
+                None,
+                "<Error><Code>NoSuchBucket</Code><Message>m</Message></Error>",
+            ),
+            true,
+        )
+        .unwrap();
         assert_eq!(d.code, Code::S3NoSuchBucket);
         assert_eq!(d.status, Some(404));
     }

@@ -31,7 +31,9 @@ impl Plan {
     /// Plans `size` bytes; `requested` is the caller's `partSize`, if any.
     pub fn new(size: u64, requested: Option<u64>) -> Result<Plan, String> {
         if size > MAX_OBJECT {
-            return Err(format!("the file is {size} bytes; S3 objects are at most 5 TiB"));
+            return Err(format!(
+                "the file is {size} bytes; S3 objects are at most 5 TiB"
+            ));
         }
         let part_size = match requested {
             Some(p) if p < MIN_PART => {
@@ -160,7 +162,13 @@ impl Scheduler {
     }
 
     /// Records a failure. `random` in [0, 1) for the jitter.
-    pub fn failed(&mut self, number: u32, code: Code, status: Option<u16>, random: f64) -> Decision {
+    pub fn failed(
+        &mut self,
+        number: u32,
+        code: Code,
+        status: Option<u16>,
+        random: f64,
+    ) -> Decision {
         let i = number as usize - 1;
         if retryable(code, status) && self.attempts[i] <= self.retries && !self.failed {
             self.states[i] = State::Waiting;
@@ -234,9 +242,13 @@ mod tests {
         assert_eq!((empty.count, empty.len(1)), (1, 0));
         let huge = Plan::new(MAX_OBJECT, None).unwrap();
         assert!(huge.count as u64 <= MAX_PARTS && huge.part_size <= MAX_PART);
-        assert!(Plan::new(200 * MIB, Some(MIB)).unwrap_err().contains("5 MiB"));
+        assert!(Plan::new(200 * MIB, Some(MIB))
+            .unwrap_err()
+            .contains("5 MiB"));
         assert!(Plan::new(MAX_PART * 2, Some(MAX_PART + 1)).is_err());
-        assert!(Plan::new(100_000 * MIB, Some(5 * MIB)).unwrap_err().contains("10,000"));
+        assert!(Plan::new(100_000 * MIB, Some(5 * MIB))
+            .unwrap_err()
+            .contains("10,000"));
         assert!(Plan::new(MAX_OBJECT + 1, None).is_err());
     }
 
@@ -271,18 +283,36 @@ mod tests {
     fn retry_decisions() {
         let mut s = Scheduler::new(Plan::new(20 * MIB, Some(5 * MIB)).unwrap(), 4, 2);
         let n = s.next().unwrap();
-        assert!(matches!(s.failed(n, Code::S3SlowDown, Some(503), 0.5), Decision::Retry { resign: false, .. }));
+        assert!(matches!(
+            s.failed(n, Code::S3SlowDown, Some(503), 0.5),
+            Decision::Retry { resign: false, .. }
+        ));
         assert_eq!(s.next(), Some(1), "a retried part goes first again");
-        assert!(matches!(s.failed(1, Code::S3UrlExpired, Some(403), 0.5), Decision::Retry { resign: true, .. }));
+        assert!(matches!(
+            s.failed(1, Code::S3UrlExpired, Some(403), 0.5),
+            Decision::Retry { resign: true, .. }
+        ));
         assert_eq!(s.next(), Some(1));
         assert_eq!(s.attempts(1), 3);
-        assert_eq!(s.failed(1, Code::NetworkUnreachable, None, 0.5), Decision::Fail, "retries are bounded");
+        assert_eq!(
+            s.failed(1, Code::NetworkUnreachable, None, 0.5),
+            Decision::Fail,
+            "retries are bounded"
+        );
         assert_eq!(s.next(), None, "nothing starts after a failure");
 
-        for code in [Code::CorsOriginNotAllowed, Code::CorsEtagNotExposed, Code::S3SignatureMismatch] {
+        for code in [
+            Code::CorsOriginNotAllowed,
+            Code::CorsEtagNotExposed,
+            Code::S3SignatureMismatch,
+        ] {
             let mut s = Scheduler::new(Plan::new(MIB, None).unwrap(), 4, 5);
             let n = s.next().unwrap();
-            assert_eq!(s.failed(n, code, Some(403), 0.1), Decision::Fail, "{code:?}");
+            assert_eq!(
+                s.failed(n, code, Some(403), 0.1),
+                Decision::Fail,
+                "{code:?}"
+            );
         }
         assert!(retryable(Code::HttpStatus, Some(500)));
         assert!(!retryable(Code::HttpStatus, Some(404)));
@@ -300,7 +330,11 @@ mod tests {
     #[test]
     fn resume_keeps_parts_of_the_right_size() {
         let mut s = Scheduler::new(Plan::new(11 * MIB, Some(5 * MIB)).unwrap(), 2, 1);
-        let kept = s.resume(&[(1, 5 * MIB, "\"a\"".into()), (2, 4 * MIB, "\"short\"".into()), (9, MIB, "\"x\"".into())]);
+        let kept = s.resume(&[
+            (1, 5 * MIB, "\"a\"".into()),
+            (2, 4 * MIB, "\"short\"".into()),
+            (9, MIB, "\"x\"".into()),
+        ]);
         assert_eq!(kept, 1);
         assert_eq!(s.next(), Some(2));
         assert_eq!(s.next(), Some(3));

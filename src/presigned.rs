@@ -158,7 +158,10 @@ mod tests {
     fn reads_sigv4() {
         let s = Signing::from_params(&params(&[
             ("X-Amz-Algorithm", "AWS4-HMAC-SHA256"),
-            ("X-Amz-Credential", "AKIAEXAMPLE/20261203/eu-central-1/s3/aws4_request"),
+            (
+                "X-Amz-Credential",
+                "AKIAEXAMPLE/20261203/eu-central-1/s3/aws4_request",
+            ),
             ("X-Amz-Date", "20261203T130500Z"),
             ("X-Amz-Expires", "900"),
             ("X-Amz-SignedHeaders", "content-type;host"),

@@ -83,7 +83,10 @@ content-type:image/png</CanonicalRequest></Error>"#;
         assert_eq!(e.code, "SignatureDoesNotMatch");
         assert!(e.message.starts_with("The request signature"));
         assert_eq!(e.field("RequestId"), Some("r1"));
-        assert!(e.field("CanonicalRequest").unwrap().contains("content-type:image/png"));
+        assert!(e
+            .field("CanonicalRequest")
+            .unwrap()
+            .contains("content-type:image/png"));
     }
 
     #[test]
@@ -99,6 +102,11 @@ content-type:image/png</CanonicalRequest></Error>"#;
         assert_eq!(parse("<html>503</html>"), None);
         assert_eq!(parse("<Error><Code>"), None);
         assert_eq!(parse("<Error><Message>m</Message></Error>"), None);
-        assert_eq!(parse("<Error><Code>X</Code><Bad>unclosed</Error>").unwrap().code, "X");
+        assert_eq!(
+            parse("<Error><Code>X</Code><Bad>unclosed</Error>")
+                .unwrap()
+                .code,
+            "X"
+        );
     }
 }

@@ -62,6 +62,8 @@ export async function sign({ op, bucket, key, uploadId, partNumber, contentType,
   return getSignedUrl(client, command, {
     expiresIn: expiresIn || 900,
     unhoistableHeaders: new Set(extra.map(([k]) => k.toLowerCase())),
+    // The presigner signs only `host` unless told: sign what the app asked to sign.
+    signableHeaders: new Set([...(contentType && op === 'put' ? ['content-type'] : []), ...extra.map(([k]) => k.toLowerCase())]),
   });
 }
 

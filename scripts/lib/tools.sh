@@ -14,9 +14,6 @@ ensure_rust_wasm() {
     echo "installing wasm-bindgen-cli $want (about 3 minutes)..."
     cargo install wasm-bindgen-cli --version "$want" --force
   fi
-  if ! command -v wasm-opt >/dev/null; then
-    apt_install binaryen
-  fi
 }
 
 APT_UPDATED=

@@ -87,7 +87,8 @@ pub fn error_text(err: &JsValue) -> String {
     if let Some(e) = err.dyn_ref::<js_sys::Error>() {
         format!("{}: {}", String::from(e.name()), String::from(e.message()))
     } else {
-        err.as_string().unwrap_or_else(|| "unknown error".to_string())
+        err.as_string()
+            .unwrap_or_else(|| "unknown error".to_string())
     }
 }
 

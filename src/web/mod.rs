@@ -74,7 +74,9 @@ pub async fn put_object(url: JsValue, body: JsValue, options: JsValue) -> Result
     let signal = signal_of(&options).map_err(|r| bad(&r))?;
     let headers = headers_of(js::get(&options, "headers")).map_err(|r| bad(&r))?;
     if let Some(ct) = js::get_string(&options, "contentType") {
-        headers.set("content-type", &ct).map_err(|e| bad(&js::error_text(&e)))?;
+        headers
+            .set("content-type", &ct)
+            .map_err(|e| bad(&js::error_text(&e)))?;
     }
     let content_type = headers
         .get("content-type")
@@ -94,7 +96,15 @@ pub async fn put_object(url: JsValue, body: JsValue, options: JsValue) -> Result
     .await
     .map_err(|f| f.into_js(target.redacted.clone(), console, None))?;
     let out = Object::new();
-    js::set(&out, "etag", resp.headers().get("etag").ok().flatten().unwrap_or_default());
+    js::set(
+        &out,
+        "etag",
+        resp.headers()
+            .get("etag")
+            .ok()
+            .flatten()
+            .unwrap_or_default(),
+    );
     js::set(&out, "status", resp.status());
     Ok(out.into())
 }
@@ -132,7 +142,11 @@ pub async fn upload_fetch(input: JsValue, init: JsValue) -> Result<JsValue, JsVa
         Etag::Ignore
     };
     let attempt = target.attempt(&method, &headers, content_type, &[&method]);
-    let init = if init.is_undefined() { Object::new().into() } else { init };
+    let init = if init.is_undefined() {
+        Object::new().into()
+    } else {
+        init
+    };
     let resp = send(
         &target,
         attempt,

@@ -84,8 +84,8 @@ impl Upload {
             .map_err(|r| Stop::Callback(invalid(&r, "PUT", self.console)))?;
         let target = Target::parse(&url)
             .map_err(|r| Stop::Callback(invalid(&format!("signPart: {r}"), "PUT", self.console)))?;
-        let headers = headers_of(headers)
-            .map_err(|r| Stop::Callback(invalid(&r, "PUT", self.console)))?;
+        let headers =
+            headers_of(headers).map_err(|r| Stop::Callback(invalid(&r, "PUT", self.console)))?;
         let attempt = target.attempt("PUT", &headers, None, &self.methods);
         let init = request::init("PUT", &headers, Some(&blob), Some(&self.signal));
         let resp = send(
@@ -98,7 +98,12 @@ impl Upload {
         )
         .await
         .map_err(|f| Stop::Diagnosed(Box::new(f), target.redacted.clone()))?;
-        Ok(resp.headers().get("etag").ok().flatten().unwrap_or_default())
+        Ok(resp
+            .headers()
+            .get("etag")
+            .ok()
+            .flatten()
+            .unwrap_or_default())
     }
 
     fn progress(&self) {
@@ -124,7 +129,12 @@ async fn worker(up: Rc<Upload>) {
                 up.progress();
             }
             Err(_) if up.signal.aborted() => {
-                let _ = up.scheduler.borrow_mut().failed(number, crate::codes::Code::Aborted, None, 0.0);
+                let _ = up.scheduler.borrow_mut().failed(
+                    number,
+                    crate::codes::Code::Aborted,
+                    None,
+                    0.0,
+                );
                 return;
             }
             Err(Stop::Diagnosed(f, url)) => {
@@ -144,7 +154,12 @@ async fn worker(up: Rc<Upload>) {
                 }
             }
             Err(stop) => {
-                let _ = up.scheduler.borrow_mut().failed(number, crate::codes::Code::InputInvalid, None, 0.0);
+                let _ = up.scheduler.borrow_mut().failed(
+                    number,
+                    crate::codes::Code::InputInvalid,
+                    None,
+                    0.0,
+                );
                 up.stop(stop);
                 return;
             }
@@ -166,7 +181,8 @@ fn callbacks(options: &JsValue) -> Result<Callbacks, String> {
     let cb = Callbacks {
         create: get_function(options, "createMultipartUpload")
             .ok_or("options.createMultipartUpload (a function) is required")?,
-        sign_part: get_function(options, "signPart").ok_or("options.signPart (a function) is required")?,
+        sign_part: get_function(options, "signPart")
+            .ok_or("options.signPart (a function) is required")?,
         complete: get_function(options, "completeMultipartUpload"),
         sign_complete: get_function(options, "signComplete"),
         abort: get_function(options, "abortMultipartUpload"),
@@ -179,7 +195,11 @@ fn callbacks(options: &JsValue) -> Result<Callbacks, String> {
     Ok(cb)
 }
 
-fn whole_number(options: &JsValue, key: &str, range: std::ops::RangeInclusive<f64>) -> Result<Option<f64>, String> {
+fn whole_number(
+    options: &JsValue,
+    key: &str,
+    range: std::ops::RangeInclusive<f64>,
+) -> Result<Option<f64>, String> {
     match get(options, key) {
         None => Ok(None),
         Some(v) => match v.as_f64() {
@@ -246,7 +266,9 @@ pub async fn multipart_upload(file: JsValue, options: JsValue) -> Result<JsValue
         let listed = call(list, &ids(&upload_id, &key).into()).await?;
         scheduler.resume(&listed_parts(&listed));
     }
-    let workers = concurrency.map_or(DEFAULT_CONCURRENCY, |c| c as u32).min(plan.count);
+    let workers = concurrency
+        .map_or(DEFAULT_CONCURRENCY, |c| c as u32)
+        .min(plan.count);
     let up = Rc::new(Upload {
         file,
         upload_id,
@@ -321,7 +343,9 @@ fn listed_parts(listed: &JsValue) -> Vec<(u32, u64, String)> {
     Array::from(&list)
         .iter()
         .filter_map(|p| {
-            let number = get(&p, "partNumber").or_else(|| get(&p, "PartNumber"))?.as_f64()?;
+            let number = get(&p, "partNumber")
+                .or_else(|| get(&p, "PartNumber"))?
+                .as_f64()?;
             let size = get(&p, "size").or_else(|| get(&p, "Size"))?.as_f64()?;
             let etag = get_string(&p, "etag").or_else(|| get_string(&p, "ETag"))?;
             Some((number as u32, size as u64, etag))
@@ -348,20 +372,45 @@ async fn complete(up: &Upload, cb: &Callbacks, parts: &[(u32, String)]) -> Resul
             .unwrap_or_default());
     }
     let Some(sign) = &cb.sign_complete else {
-        return Err(Stop::Callback(invalid("no completion callback", "POST", up.console)));
+        return Err(Stop::Callback(invalid(
+            "no completion callback",
+            "POST",
+            up.console,
+        )));
     };
-    let signed = call(sign, &ids(&up.upload_id, &up.key)).await.map_err(Stop::Callback)?;
-    let (url, headers) = signed_request(&signed).map_err(|r| Stop::Callback(invalid(&r, "POST", up.console)))?;
-    let target = Target::parse(&url).map_err(|r| Stop::Callback(invalid(&r, "POST", up.console)))?;
-    let headers = headers_of(headers).map_err(|r| Stop::Callback(invalid(&r, "POST", up.console)))?;
-    let body = JsValue::from_str(&complete_xml(parts));
-    let attempt = target.attempt("POST", &headers, Some("text/plain;charset=UTF-8".into()), &up.methods);
-    let init = request::init("POST", &headers, Some(&body), None);
-    let resp = send(&target, attempt.clone(), None, Etag::Ignore, up.console, js::fetch(&JsValue::from_str(&url), &init))
+    let signed = call(sign, &ids(&up.upload_id, &up.key))
         .await
-        .map_err(|f| Stop::Diagnosed(Box::new(f), target.redacted.clone()))?;
+        .map_err(Stop::Callback)?;
+    let (url, headers) =
+        signed_request(&signed).map_err(|r| Stop::Callback(invalid(&r, "POST", up.console)))?;
+    let target =
+        Target::parse(&url).map_err(|r| Stop::Callback(invalid(&r, "POST", up.console)))?;
+    let headers =
+        headers_of(headers).map_err(|r| Stop::Callback(invalid(&r, "POST", up.console)))?;
+    let body = JsValue::from_str(&complete_xml(parts));
+    let attempt = target.attempt(
+        "POST",
+        &headers,
+        Some("text/plain;charset=UTF-8".into()),
+        &up.methods,
+    );
+    let init = request::init("POST", &headers, Some(&body), None);
+    let resp = send(
+        &target,
+        attempt.clone(),
+        None,
+        Etag::Ignore,
+        up.console,
+        js::fetch(&JsValue::from_str(&url), &init),
+    )
+    .await
+    .map_err(|f| Stop::Diagnosed(Box::new(f), target.redacted.clone()))?;
     let text = match resp.text() {
-        Ok(p) => JsFuture::from(p).await.ok().and_then(|t| t.as_string()).unwrap_or_default(),
+        Ok(p) => JsFuture::from(p)
+            .await
+            .ok()
+            .and_then(|t| t.as_string())
+            .unwrap_or_default(),
         Err(_) => String::new(),
     };
     from_completion(&attempt, resp.status(), &text).map_err(|d| {
@@ -396,9 +445,16 @@ async fn abort_upload(up: &Upload, cb: &Callbacks) -> bool {
     };
     let attempt = target.attempt("DELETE", &headers, None, &up.methods);
     let init = request::init("DELETE", &headers, None, None);
-    send(&target, attempt, None, Etag::Ignore, false, js::fetch(&JsValue::from_str(&url), &init))
-        .await
-        .is_ok()
+    send(
+        &target,
+        attempt,
+        None,
+        Etag::Ignore,
+        false,
+        js::fetch(&JsValue::from_str(&url), &init),
+    )
+    .await
+    .is_ok()
 }
 
 fn aborted_error(console: bool, aborted: bool, method: &str) -> JsValue {

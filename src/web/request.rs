@@ -31,7 +31,9 @@ impl Target {
         let url = parse(href).map_err(|_| format!("{:?} is not a valid URL", short(href)))?;
         let scheme = url.protocol();
         if scheme != "http:" && scheme != "https:" {
-            return Err(format!("the URL's scheme is {scheme}; only http and https upload"));
+            return Err(format!(
+                "the URL's scheme is {scheme}; only http and https upload"
+            ));
         }
         let params: Vec<(String, String)> = js_sys::try_iter(&url.search_params())
             .ok()
@@ -123,7 +125,9 @@ pub fn implied_content_type(body: &JsValue) -> Option<String> {
 }
 
 /// Turns a settled request into an observation. The body is read only for errors.
-pub async fn observe(result: Result<Response, JsValue>) -> Result<(Observed, Option<Response>), JsValue> {
+pub async fn observe(
+    result: Result<Response, JsValue>,
+) -> Result<(Observed, Option<Response>), JsValue> {
     match result {
         Ok(resp) => {
             let status = resp.status();

@@ -3,6 +3,17 @@
 import init, { putObject, uploadFetch, multipartUpload, isUploadError } from '/pkg/web/upload_doctor.js';
 import { content } from '/support/content.mjs';
 
+// Every console line the page's scripts print (the library's explanations among them);
+// the browser's own network messages do not pass through here.
+window.consoleLines = [];
+for (const level of ['log', 'info', 'warn', 'error', 'debug', 'group', 'groupCollapsed']) {
+  const original = console[level].bind(console);
+  console[level] = (...args) => {
+    window.consoleLines.push(args.map((a) => (typeof a === 'string' ? a : JSON.stringify(a))).join(' '));
+    original(...args);
+  };
+}
+
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 async function api(path, body) {
@@ -63,9 +74,9 @@ window.runUpload = async (spec) => {
     } else {
       throw new Error(`unknown upload kind ${spec.kind}`);
     }
-    return { ok: true, ...result, urls, ms: performance.now() - started };
+    return { ok: true, ...result, urls, ms: performance.now() - started, consoleLines: window.consoleLines };
   } catch (e) {
-    return { ok: false, error: describeError(e), urls, ms: performance.now() - started };
+    return { ok: false, error: describeError(e), urls, ms: performance.now() - started, consoleLines: window.consoleLines };
   }
 };
 
