@@ -13,4 +13,4 @@ pub mod presigned;
 pub mod s3_error;
 
 #[cfg(target_arch = "wasm32")]
-mod web;
+pub mod web;

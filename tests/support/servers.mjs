@@ -43,7 +43,7 @@ export async function ensureLocalStack() {
   if (!existsSync(join(VENV, 'bin', 'python'))) installLocalStack();
   mkdirSync(CACHE, { recursive: true });
   const log = openSync(join(CACHE, 'localstack.log'), 'a');
-  const child = spawn(join(VENV, 'bin', 'python'), ['-m', 'localstack.runtime.main'], {
+  const child = spawn(join(VENV, 'bin', 'python'), [join(ROOT, 'tests', 'support', 'localstack_main.py')], {
     env: {
       ...process.env, SERVICES: 's3', GATEWAY_LISTEN: '127.0.0.1:4566', S3_SKIP_SIGNATURE_VALIDATION: '0',
       DISABLE_CORS_CHECKS: '1', DISABLE_EVENTS: '1', SKIP_SSL_CERT_DOWNLOAD: '1', LOCALSTACK_TELEMETRY_DISABLED: '1',
@@ -71,6 +71,42 @@ export async function startS3rver(port, buckets) {
   });
   await server.run();
   return () => server.close();
+}
+
+/**
+ * Like `startS3rver`, for tests that must see what reached the server: `port` may be 0 (a
+ * free port is picked), every answered request is recorded, and the store's directory is
+ * given so a test can look at the files behind the S3 API. Resolves to
+ * `{ port, directory, requests, stop }`; `requests` grows with `{ seq, method, url, status,
+ * origin, userAgent }` (url is path and query as received); `stop()` closes the server and
+ * removes its directory.
+ */
+export async function startS3rverLogged(port, buckets) {
+  const { default: S3rver } = await import('s3rver');
+  const { rmSync } = await import('node:fs');
+  const directory = join(CACHE, `s3rver-${process.pid}-${Date.now()}-logged`);
+  mkdirSync(directory, { recursive: true });
+  const server = new S3rver({
+    port, address: '127.0.0.1', silent: true, directory,
+    configureBuckets: buckets.map((b) => ({ name: b.name, configs: b.cors ? [b.cors] : [] })),
+  });
+  const address = await server.run();
+  const requests = [];
+  server.httpServer.on('request', (req, res) => {
+    const entry = {
+      seq: requests.length + 1, method: req.method, url: req.url, status: null,
+      origin: req.headers.origin ?? null, userAgent: req.headers['user-agent'] ?? '',
+    };
+    requests.push(entry);
+    res.on('finish', () => { entry.status = res.statusCode; });
+  });
+  return {
+    port: address.port, directory, requests,
+    stop: async () => {
+      await server.close();
+      rmSync(directory, { recursive: true, force: true });
+    },
+  };
 }
 
 /** A self-signed certificate for `*.example.test` (made once with openssl). */
