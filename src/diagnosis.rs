@@ -33,6 +33,9 @@ pub struct Attempt {
     pub now: i64,
     /// Every method the whole upload needs (a multipart upload needs more than its parts').
     pub upload_methods: Vec<String>,
+    /// Headers other requests of the same upload send that the rule must allow too
+    /// (browser-side completion sends `content-type`).
+    pub upload_headers: Vec<String>,
 }
 
 impl Attempt {
@@ -52,7 +55,9 @@ impl Attempt {
     fn fix(&self) -> CorsRule {
         let mut methods: Vec<&str> = self.upload_methods.iter().map(String::as_str).collect();
         methods.push(&self.method);
-        fix_rule(&self.page_origin, &methods, &self.cors_headers())
+        let mut headers = self.cors_headers();
+        headers.extend(self.upload_headers.iter().cloned());
+        fix_rule(&self.page_origin, &methods, &headers)
     }
 }
 
@@ -602,6 +607,7 @@ mod tests {
             signing: Signing::default(),
             now: 1_000_000,
             upload_methods: vec!["PUT".into()],
+            upload_headers: vec![],
         }
     }
 
@@ -641,6 +647,17 @@ mod tests {
         assert_eq!(d.code, Code::CorsBlocked);
         assert_eq!(d.candidates.len(), 4);
         assert_eq!(d.evidence.len(), 4);
+    }
+
+    #[test]
+    fn multipart_fix_covers_the_whole_upload() {
+        let mut part = attempt(None);
+        part.upload_methods = vec!["PUT".into(), "POST".into(), "DELETE".into()];
+        part.upload_headers = vec!["content-type".into()];
+        let d = net(&part, Probe::Opaque, Probe::Failed, Probe::Failed);
+        let fix = d.fix.unwrap();
+        assert_eq!(fix.allowed_methods, vec!["PUT", "POST", "DELETE"]);
+        assert_eq!(fix.allowed_headers, vec!["content-type"]);
     }
 
     #[test]

@@ -96,6 +96,7 @@ mod tests {
             },
             now: 0,
             upload_methods: vec!["PUT".into()],
+            upload_headers: vec![],
         };
         let mut d = from_network_error(
             &a,

@@ -31,14 +31,18 @@ const SIGNED: &str = "http://127.0.0.1:4999/bucket/key.png?X-Amz-Algorithm=AWS4-
 
 #[wasm_bindgen_test]
 async fn bad_input_is_a_typed_error_and_nothing_is_sent() {
-    let err = put_object("http://[not-a-host/x".into(), "body".into(), quiet()).await.unwrap_err();
+    let err = put_object("http://[not-a-host/x".into(), "body".into(), quiet())
+        .await
+        .unwrap_err();
     assert!(err.is_instance_of::<js_sys::Error>());
     assert!(is_upload_error(&err));
     assert_eq!(text(&err, "code"), "input/invalid");
     assert_eq!(text(&err, "name"), "UploadError");
     assert!(text(&err, "stack").len() > 0);
 
-    let err = put_object(SIGNED.into(), JsValue::from(42), quiet()).await.unwrap_err();
+    let err = put_object(SIGNED.into(), JsValue::from(42), quiet())
+        .await
+        .unwrap_err();
     assert_eq!(text(&err, "code"), "input/invalid");
     assert!(text(&err, "message").contains("body must be"));
     assert!(!is_upload_error(&js_sys::Error::new("other").into()));
@@ -46,7 +50,9 @@ async fn bad_input_is_a_typed_error_and_nothing_is_sent() {
 
 #[wasm_bindgen_test]
 async fn unreachable_server_is_diagnosed_with_probes_and_no_secret_shows() {
-    let err = put_object(SIGNED.into(), "hello".into(), quiet()).await.unwrap_err();
+    let err = put_object(SIGNED.into(), "hello".into(), quiet())
+        .await
+        .unwrap_err();
     assert_eq!(text(&err, "code"), "network/unreachable");
     assert_eq!(text(&err, "method"), "PUT");
     let origin = text(&field(&js_sys::global(), "location"), "origin");
@@ -55,7 +61,10 @@ async fn unreachable_server_is_diagnosed_with_probes_and_no_secret_shows() {
     let probes = field(&err, "probes");
     assert_eq!(field(&probes, "count").as_f64(), Some(3.0));
     let url = text(&err, "url");
-    assert!(url.starts_with("http://127.0.0.1:4999/bucket/key.png?"), "{url}");
+    assert!(
+        url.starts_with("http://127.0.0.1:4999/bucket/key.png?"),
+        "{url}"
+    );
     let explain = Reflect::get(&err, &"explain".into())
         .unwrap()
         .unchecked_into::<js_sys::Function>()
@@ -75,18 +84,27 @@ async fn upload_fetch_rejects_like_fetch_but_typed() {
     let init = quiet();
     Reflect::set(&init, &"method".into(), &"PUT".into()).unwrap();
     Reflect::set(&init, &"body".into(), &"x".into()).unwrap();
-    let err = upload_fetch("http://127.0.0.1:4999/b/k".into(), init).await.unwrap_err();
+    let err = upload_fetch("http://127.0.0.1:4999/b/k".into(), init)
+        .await
+        .unwrap_err();
     assert_eq!(text(&err, "code"), "network/unreachable");
-    let err = upload_fetch("ftp://example.test/x".into(), quiet()).await.unwrap_err();
+    let err = upload_fetch("ftp://example.test/x".into(), quiet())
+        .await
+        .unwrap_err();
     assert_eq!(text(&err, "code"), "input/invalid");
 }
 
 #[wasm_bindgen_test]
 async fn expired_url_fails_before_sending() {
     let url = SIGNED.replace("20991203T130500Z", "20201203T130500Z");
-    let err = put_object(url.into(), "x".into(), quiet()).await.unwrap_err();
+    let err = put_object(url.into(), "x".into(), quiet())
+        .await
+        .unwrap_err();
     assert_eq!(text(&err, "code"), "s3/url-expired");
-    assert!(field(&err, "probes").is_undefined(), "nothing was sent, so nothing was probed");
+    assert!(
+        field(&err, "probes").is_undefined(),
+        "nothing was sent, so nothing was probed"
+    );
 }
 
 #[wasm_bindgen_test]

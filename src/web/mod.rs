@@ -83,7 +83,7 @@ pub async fn put_object(url: JsValue, body: JsValue, options: JsValue) -> Result
         .ok()
         .flatten()
         .or_else(|| implied_content_type(&body));
-    let attempt = target.attempt("PUT", &headers, content_type, &["PUT"]);
+    let attempt = target.attempt("PUT", &headers, content_type, &["PUT"], &[]);
     let init = request::init("PUT", &headers, Some(&body), signal.as_ref());
     let resp = send(
         &target,
@@ -141,7 +141,7 @@ pub async fn upload_fetch(input: JsValue, init: JsValue) -> Result<JsValue, JsVa
     } else {
         Etag::Ignore
     };
-    let attempt = target.attempt(&method, &headers, content_type, &[&method]);
+    let attempt = target.attempt(&method, &headers, content_type, &[&method], &[]);
     let init = if init.is_undefined() {
         Object::new().into()
     } else {

@@ -35,6 +35,8 @@ struct Upload {
     on_progress: Option<Function>,
     /// Every method this upload sends from the browser (for the fix rule).
     methods: Vec<&'static str>,
+    /// Headers any of its requests send that need the rule (completion's content-type).
+    headers: Vec<&'static str>,
     scheduler: RefCell<Scheduler>,
     /// Aborts every request in flight once one part has failed for good.
     stop_all: AbortController,
@@ -86,7 +88,7 @@ impl Upload {
             .map_err(|r| Stop::Callback(invalid(&format!("signPart: {r}"), "PUT", self.console)))?;
         let headers =
             headers_of(headers).map_err(|r| Stop::Callback(invalid(&r, "PUT", self.console)))?;
-        let attempt = target.attempt("PUT", &headers, None, &self.methods);
+        let attempt = target.attempt("PUT", &headers, None, &self.methods, &self.headers);
         let init = request::init("PUT", &headers, Some(&blob), Some(&self.signal));
         let resp = send(
             &target,
@@ -231,8 +233,10 @@ pub async fn multipart_upload(file: JsValue, options: JsValue) -> Result<JsValue
     let content_type = get_string(&options, "contentType").unwrap_or_else(|| file.type_());
 
     let mut methods = vec!["PUT"];
+    let mut headers = vec![];
     if cb.sign_complete.is_some() {
         methods.push("POST");
+        headers.push("content-type");
     }
     if cb.sign_abort.is_some() && cb.abort.is_none() {
         methods.push("DELETE");
@@ -277,6 +281,7 @@ pub async fn multipart_upload(file: JsValue, options: JsValue) -> Result<JsValue
         sign_part: cb.sign_part.clone(),
         on_progress,
         methods,
+        headers,
         scheduler: RefCell::new(scheduler),
         stop_all,
         signal,
@@ -388,12 +393,14 @@ async fn complete(up: &Upload, cb: &Callbacks, parts: &[(u32, String)]) -> Resul
     let headers =
         headers_of(headers).map_err(|r| Stop::Callback(invalid(&r, "POST", up.console)))?;
     let body = JsValue::from_str(&complete_xml(parts));
-    let attempt = target.attempt(
-        "POST",
-        &headers,
-        Some("text/plain;charset=UTF-8".into()),
-        &up.methods,
-    );
+    // application/xml makes the browser ask first (a preflight): a text/plain POST would
+    // run on the server even where no CORS rule allows it, completing an upload whose
+    // answer the page then cannot read.
+    if headers.get("content-type").ok().flatten().is_none() {
+        let _ = headers.set("content-type", "application/xml");
+    }
+    let content_type = headers.get("content-type").ok().flatten();
+    let attempt = target.attempt("POST", &headers, content_type, &up.methods, &up.headers);
     let init = request::init("POST", &headers, Some(&body), None);
     let resp = send(
         &target,
@@ -443,7 +450,7 @@ async fn abort_upload(up: &Upload, cb: &Callbacks) -> bool {
     let (Ok(target), Ok(headers)) = (Target::parse(&url), headers_of(headers)) else {
         return false;
     };
-    let attempt = target.attempt("DELETE", &headers, None, &up.methods);
+    let attempt = target.attempt("DELETE", &headers, None, &up.methods, &up.headers);
     let init = request::init("DELETE", &headers, None, None);
     send(
         &target,

@@ -77,6 +77,7 @@ impl Target {
         headers: &Headers,
         content_type: Option<String>,
         upload_methods: &[&str],
+        upload_headers: &[&str],
     ) -> Attempt {
         let mut sent: Vec<String> = js_sys::try_iter(headers)
             .ok()
@@ -103,6 +104,7 @@ impl Target {
             signing: self.signing.clone(),
             now: js::now_secs(),
             upload_methods: upload_methods.iter().map(|m| m.to_string()).collect(),
+            upload_headers: upload_headers.iter().map(|h| h.to_string()).collect(),
         }
     }
 }
