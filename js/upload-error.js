@@ -33,6 +33,5 @@ export function reportToConsole(err, level) {
   const warn = 'background:#8a6d00;color:#fff;border-radius:3px;padding:0 4px';
   console.groupCollapsed(`%cupload-doctor%c ${err.code}: ${err.message}`, level === 'warn' ? warn : badge, '');
   console.log(err.explain());
-  if (err.fix) console.log('rule to add (first in the bucket CORS configuration):\n' + JSON.stringify(err.fix, null, 2));
   console.groupEnd();
 }

@@ -29,6 +29,32 @@ pub fn curl_preflight(a: &Attempt) -> String {
     cmd
 }
 
+/// The rule as JSON, one field a line: short enough to read, exact enough to paste.
+pub fn rule_json(rule: &crate::cors::CorsRule) -> String {
+    let list = |v: &Vec<String>| serde_json::to_string(v).unwrap_or_default();
+    let mut lines = Vec::new();
+    if let Some(id) = &rule.id {
+        lines.push(format!(
+            "  \"ID\": {}",
+            serde_json::to_string(id).unwrap_or_default()
+        ));
+    }
+    for (name, values) in [
+        ("AllowedOrigins", &rule.allowed_origins),
+        ("AllowedMethods", &rule.allowed_methods),
+        ("AllowedHeaders", &rule.allowed_headers),
+        ("ExposeHeaders", &rule.expose_headers),
+    ] {
+        if !values.is_empty() || name != "AllowedHeaders" && name != "ExposeHeaders" {
+            lines.push(format!("  \"{name}\": {}", list(values)));
+        }
+    }
+    if let Some(age) = rule.max_age_seconds {
+        lines.push(format!("  \"MaxAgeSeconds\": {age}"));
+    }
+    format!("{{\n{}\n}}", lines.join(",\n"))
+}
+
 /// The text of `err.explain()`.
 pub fn explain(d: &Diagnosis, a: &Attempt) -> String {
     let mut out = format!("error[{}]: {}\n\n", d.code.as_str(), d.headline);
@@ -51,7 +77,7 @@ pub fn explain(d: &Diagnosis, a: &Attempt) -> String {
     }
     out.push_str(&format!("\nfix: {}\n", d.hint));
     if let Some(rule) = &d.fix {
-        let json = serde_json::to_string_pretty(rule).unwrap_or_default();
+        let json = rule_json(rule);
         out.push_str(&format!(
             "\nthe rule (S3 JSON, for this origin only):\n{json}\n\n\
              where it goes: the bucket's CORS configuration (S3 console: Permissions > \
@@ -110,8 +136,15 @@ mod tests {
         d.evidence.push("saw SECRETSIG99".into());
         let text = explain(&d, &a);
         assert!(text.starts_with("error[cors/origin-not-allowed]"));
-        assert!(text.contains("\"AllowedOrigins\": [\n    \"http://localhost:5173\""));
+        assert!(
+            text.contains("  \"AllowedOrigins\": [\"http://localhost:5173\"],\n"),
+            "{text}"
+        );
         assert!(text.contains("FIRST rule"));
+        let json = &text[text.find("{\n").unwrap()..];
+        let json = &json[..json.find("\n}").unwrap() + 2];
+        let back: crate::cors::CorsRule = serde_json::from_str(json).unwrap();
+        assert_eq!(Some(back), d.fix);
         assert!(text.contains("cache"));
         assert!(text.contains("-H 'Access-Control-Request-Headers: content-type'"));
         assert!(text.contains(r"'http://127.0.0.1:4566/b/it'\''s'"));
