@@ -80,5 +80,8 @@ window.runUpload = async (spec) => {
   }
 };
 
-await init();
+const wasm = await init();
+// For flow tests and benchmarks: the library, the backend and the Wasm memory size.
+window.lib = { putObject, uploadFetch, multipartUpload, isUploadError, describeError, content, api };
+window.wasmMemoryBytes = () => wasm.memory.buffer.byteLength;
 window.harnessReady = true;

@@ -1,0 +1,128 @@
+// Multipart flows that the scenario format cannot express, in headless Chromium against
+// LocalStack: abort by AbortSignal, resume with listParts, progress, Wasm memory that
+// does not grow with the file. Prints one line per check and `N passed, N failed`.
+import { randomBytes, createHash } from 'node:crypto';
+import { CreateBucketCommand, PutBucketCorsCommand, ListMultipartUploadsCommand, GetObjectCommand } from '@aws-sdk/client-s3';
+import { ensureLocalStack, ensurePackage, launchBrowser } from './support/servers.mjs';
+import { startBackend, s3Client } from '../www/backend.mjs';
+import { content } from './support/content.mjs';
+
+const ORIGIN = 'http://localhost:5181';
+const admin = s3Client();
+let passed = 0;
+let failed = 0;
+function check(name, ok, detail = '') {
+  if (ok) passed++; else failed++;
+  console.log(`${ok ? 'ok  ' : 'FAIL'}  ${name}${detail ? `  ${detail}` : ''}`);
+}
+
+async function freshBucket() {
+  const bucket = `ud-flow-${randomBytes(4).toString('hex')}`;
+  await admin.send(new CreateBucketCommand({ Bucket: bucket }));
+  await admin.send(new PutBucketCorsCommand({ Bucket: bucket, CORSConfiguration: { CORSRules: [{
+    AllowedOrigins: [ORIGIN], AllowedMethods: ['PUT', 'POST', 'GET', 'DELETE'], AllowedHeaders: ['*'], ExposeHeaders: ['ETag'], MaxAgeSeconds: 3000,
+  }] } }));
+  return bucket;
+}
+const inProgress = async (bucket) => ((await admin.send(new ListMultipartUploadsCommand({ Bucket: bucket }))).Uploads || []).length;
+async function storedHash(bucket, key) {
+  const r = await admin.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+  return createHash('sha256').update(Buffer.from(await r.Body.transformToByteArray())).digest('hex');
+}
+const hashOf = (size, seed) => createHash('sha256').update(content(size, seed)).digest('hex');
+
+ensurePackage();
+await ensureLocalStack();
+const server = await startBackend(ORIGIN);
+const browser = await launchBrowser();
+const page = await (await browser.newContext()).newPage();
+await page.goto(`${ORIGIN}/harness/index.html`);
+await page.waitForFunction(() => window.harnessReady === true);
+
+try {
+  // 1. An AbortSignal stops the parts in flight and aborts the upload on the server.
+  {
+    const bucket = await freshBucket();
+    const r = await page.evaluate(async ({ bucket }) => {
+      const { multipartUpload, content, api, describeError } = window.lib;
+      const file = new File([content(64 * 1048576, 3)], 'a.bin');
+      const ctl = new AbortController();
+      const key = 'abort.bin';
+      try {
+        await multipartUpload(file, {
+          partSize: 5 * 1048576, concurrency: 2, signal: ctl.signal, console: false,
+          onProgress: () => ctl.abort(),
+          createMultipartUpload: () => api('/api/create', { bucket, key }),
+          signPart: async (a) => (await api('/api/sign', { op: 'part', bucket, ...a })).url,
+          completeMultipartUpload: (a) => api('/api/complete', { bucket, ...a }),
+          abortMultipartUpload: (a) => api('/api/abort', { bucket, ...a }),
+        });
+        return { ok: true };
+      } catch (e) { return describeError(e); }
+    }, { bucket });
+    check('abort by signal: code aborted', r.code === 'aborted', `got ${r.code}`);
+    check('abort by signal: err.aborted is true', r.aborted === true);
+    check('abort by signal: nothing left in progress', (await inProgress(bucket)) === 0);
+  }
+
+  // 2. Resume: parts already on the server (listParts) are not sent again.
+  {
+    const bucket = await freshBucket();
+    const size = 12 * 1048576;
+    const r = await page.evaluate(async ({ bucket, size }) => {
+      const { multipartUpload, content, api, describeError } = window.lib;
+      const bytes = content(size, 5);
+      const key = 'resume.bin';
+      const { uploadId } = await api('/api/create', { bucket, key });
+      // An earlier page load sent part 1.
+      const { url } = await api('/api/sign', { op: 'part', bucket, key, uploadId, partNumber: 1 });
+      await fetch(url, { method: 'PUT', body: bytes.slice(0, 5 * 1048576) });
+      const signed = [];
+      try {
+        const out = await multipartUpload(new File([bytes], 'r.bin'), {
+          partSize: 5 * 1048576, console: false,
+          createMultipartUpload: async () => ({ uploadId, key }),
+          listParts: async (a) => (await api('/api/list-parts', { bucket, ...a })).parts,
+          signPart: async (a) => { signed.push(a.partNumber); return (await api('/api/sign', { op: 'part', bucket, ...a })).url; },
+          completeMultipartUpload: (a) => api('/api/complete', { bucket, ...a }),
+          abortMultipartUpload: (a) => api('/api/abort', { bucket, ...a }),
+        });
+        return { ok: true, signed, parts: out.parts.length };
+      } catch (e) { return { ok: false, signed, error: describeError(e) }; }
+    }, { bucket, size });
+    check('resume: completes', r.ok, r.ok ? '' : `${r.error?.code}: ${r.error?.message}`);
+    check('resume: part 1 is not sent again', JSON.stringify(r.signed) === '[2,3]', `signed ${JSON.stringify(r.signed)}`);
+    check('resume: stored bytes equal the file', r.ok && (await storedHash(bucket, 'resume.bin')) === hashOf(size, 5));
+  }
+
+  // 3. Progress reaches the total; Wasm memory does not grow with a 100 MiB file.
+  {
+    const bucket = await freshBucket();
+    const r = await page.evaluate(async ({ bucket }) => {
+      const { multipartUpload, content, api } = window.lib;
+      const before = window.wasmMemoryBytes();
+      const size = 100 * 1048576;
+      const events = [];
+      await multipartUpload(new File([content(size, 7)], 'm.bin'), {
+        partSize: 5 * 1048576, console: false,
+        onProgress: (p) => events.push([p.loaded, p.total]),
+        createMultipartUpload: () => api('/api/create', { bucket, key: 'm.bin' }),
+        signPart: async (a) => (await api('/api/sign', { op: 'part', bucket, ...a })).url,
+        completeMultipartUpload: (a) => api('/api/complete', { bucket, ...a }),
+        abortMultipartUpload: (a) => api('/api/abort', { bucket, ...a }),
+      });
+      return { before, after: window.wasmMemoryBytes(), events, size };
+    }, { bucket });
+    const last = r.events.at(-1) || [];
+    check('progress: one event per part, ending at the total', r.events.length === 20 && last[0] === r.size && last[1] === r.size,
+      `${r.events.length} events, last ${JSON.stringify(last)}`);
+    check('progress: monotonic', r.events.every((e, i) => i === 0 || e[0] >= r.events[i - 1][0]));
+    check('wasm memory does not grow with the file', r.after - r.before < 1048576,
+      `${r.before} -> ${r.after} bytes for a ${r.size}-byte file`);
+  }
+} finally {
+  await browser.close();
+  server.close();
+}
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);
