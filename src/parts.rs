@@ -318,6 +318,64 @@ mod tests {
         assert!(!retryable(Code::HttpStatus, Some(404)));
     }
 
+    /// A fake transport: many seeded runs with random completion order and random
+    /// transient failures. Invariants: the limit holds, every part ends done exactly
+    /// once, attempts stay bounded, the completion list is ascending.
+    #[test]
+    fn fake_transport_runs() {
+        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut rand = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed >> 11) as f64 / (1u64 << 53) as f64
+        };
+        for run in 0..200 {
+            let parts = 1 + (rand() * 30.0) as u64;
+            let concurrency = 1 + (rand() * 8.0) as u32;
+            let retries = (rand() * 4.0) as u32;
+            let plan = Plan::new(parts * 5 * MIB - 17, Some(5 * MIB)).unwrap();
+            let mut s = Scheduler::new(plan, concurrency, retries);
+            let mut in_flight: Vec<u32> = Vec::new();
+            let mut failed = false;
+            loop {
+                while let Some(n) = s.next() {
+                    in_flight.push(n);
+                }
+                assert!(in_flight.len() as u32 <= concurrency, "run {run}");
+                if in_flight.is_empty() {
+                    break;
+                }
+                let n = in_flight.swap_remove((rand() * in_flight.len() as f64) as usize);
+                if rand() < 0.2 {
+                    match s.failed(n, Code::S3SlowDown, Some(503), rand()) {
+                        Decision::Retry { delay_ms, .. } => assert!(delay_ms <= 10_000),
+                        Decision::Fail => {
+                            // Only the first failure to give up may do so before its
+                            // retries are spent; after it, nothing is retried.
+                            assert!(
+                                failed || s.attempts(n) > retries,
+                                "gave up early in run {run}"
+                            );
+                            failed = true;
+                        }
+                    }
+                } else {
+                    s.succeeded(n, format!("\"{n}\""));
+                }
+            }
+            assert_eq!(s.is_complete(), !failed, "run {run}");
+            if !failed {
+                let got: Vec<u32> = s.parts().iter().map(|p| p.0).collect();
+                assert_eq!(got, (1..=plan.count).collect::<Vec<_>>());
+                assert_eq!(s.bytes_done(), plan.size);
+            }
+            for n in 1..=plan.count {
+                assert!(s.attempts(n) <= retries + 1);
+            }
+        }
+    }
+
     #[test]
     fn backoff_is_bounded() {
         assert_eq!(backoff_ms(0, 0.0), 0);
