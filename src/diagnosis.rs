@@ -165,6 +165,8 @@ pub struct Diagnosis {
     /// For `cors/blocked`: the rules that may be missing.
     pub candidates: Vec<String>,
     pub status: Option<u16>,
+    /// True when sending the same request again may succeed (see [`Diagnosis::retryable`]).
+    pub transient: bool,
 }
 
 impl Diagnosis {
@@ -178,6 +180,7 @@ impl Diagnosis {
             hint: hint.to_string(),
             candidates: Vec::new(),
             status: None,
+            transient: false,
         }
     }
 
@@ -198,6 +201,11 @@ impl Diagnosis {
             format!("The {method} was aborted by its AbortSignal"),
             "Nothing to fix: the caller aborted the upload.",
         )
+    }
+
+    /// Whether a multipart part that failed like this is sent again.
+    pub fn retryable(&self) -> bool {
+        self.transient || crate::parts::retryable(self.code, self.status)
     }
 
     pub fn evidence(mut self, line: impl Into<String>) -> Self {
@@ -539,11 +547,15 @@ pub fn from_network_error(a: &Attempt, message: &str, probes: &Probes) -> Diagno
                 format!("The browser blocked the {m} from origin {o}; the probes could not single out the rule"),
                 "Put the rule below first in the bucket's CORS configuration; if it still fails, the server's error responses carry no CORS headers (check the URL's signature and expiry).",
             );
+            // The preflight for this very request passes: the failure is a dropped
+            // connection or an error answer without CORS headers; both may pass if sent again.
+            d.transient = matches!(probes.method, Probe::Readable(_)) && headers.is_empty();
             d.candidates = vec![
                 format!("no rule allows origin {o}"),
                 format!("the rule for {o} lacks {m} in AllowedMethods"),
                 format!("the rule lacks AllowedHeaders for: {}", if headers.is_empty() { "(none sent)".to_string() } else { headers.join(", ") }),
                 "the server refused the request (signature, expiry) with a response that carries no CORS headers".to_string(),
+                "the connection dropped during the request".to_string(),
             ];
             d
         }
@@ -645,7 +657,10 @@ mod tests {
         let plain = attempt(Some("text/plain;charset=UTF-8"));
         let d = net(&plain, Opaque, Readable(404), Readable(404));
         assert_eq!(d.code, Code::CorsBlocked);
-        assert_eq!(d.candidates.len(), 4);
+        assert!(d.retryable(), "the preflight passes: worth sending again");
+        assert_eq!(d.candidates.len(), 5);
+        assert!(!net(&a, Opaque, Failed, Failed).retryable());
+        assert!(net(&a, Failed, Failed, Failed).retryable());
         assert_eq!(d.evidence.len(), 4);
     }
 

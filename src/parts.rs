@@ -99,8 +99,8 @@ enum State {
 /// What to do after a part failed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Decision {
-    /// Send it again after this many milliseconds (sign it again first if asked).
-    Retry { delay_ms: u32, resign: bool },
+    /// Sign it again and send it after this many milliseconds.
+    Retry { delay_ms: u32 },
     /// Stop the upload with this failure.
     Fail,
 }
@@ -161,20 +161,14 @@ impl Scheduler {
         self.states[number as usize - 1] = State::Done { etag };
     }
 
-    /// Records a failure. `random` in [0, 1) for the jitter.
-    pub fn failed(
-        &mut self,
-        number: u32,
-        code: Code,
-        status: Option<u16>,
-        random: f64,
-    ) -> Decision {
+    /// Records a failure; `retry` says whether sending it again may succeed
+    /// ([`crate::diagnosis::Diagnosis::retryable`]). `random` in [0, 1) for the jitter.
+    pub fn failed(&mut self, number: u32, retry: bool, random: f64) -> Decision {
         let i = number as usize - 1;
-        if retryable(code, status) && self.attempts[i] <= self.retries && !self.failed {
+        if retry && self.attempts[i] <= self.retries && !self.failed {
             self.states[i] = State::Waiting;
             return Decision::Retry {
                 delay_ms: backoff_ms(self.attempts[i] - 1, random),
-                resign: code == Code::S3UrlExpired,
             };
         }
         self.failed = true;
@@ -284,18 +278,18 @@ mod tests {
         let mut s = Scheduler::new(Plan::new(20 * MIB, Some(5 * MIB)).unwrap(), 4, 2);
         let n = s.next().unwrap();
         assert!(matches!(
-            s.failed(n, Code::S3SlowDown, Some(503), 0.5),
-            Decision::Retry { resign: false, .. }
+            s.failed(n, retryable(Code::S3SlowDown, Some(503)), 0.5),
+            Decision::Retry { .. }
         ));
         assert_eq!(s.next(), Some(1), "a retried part goes first again");
         assert!(matches!(
-            s.failed(1, Code::S3UrlExpired, Some(403), 0.5),
-            Decision::Retry { resign: true, .. }
+            s.failed(1, retryable(Code::S3UrlExpired, Some(403)), 0.5),
+            Decision::Retry { .. }
         ));
         assert_eq!(s.next(), Some(1));
         assert_eq!(s.attempts(1), 3);
         assert_eq!(
-            s.failed(1, Code::NetworkUnreachable, None, 0.5),
+            s.failed(1, retryable(Code::NetworkUnreachable, None), 0.5),
             Decision::Fail,
             "retries are bounded"
         );
@@ -309,7 +303,7 @@ mod tests {
             let mut s = Scheduler::new(Plan::new(MIB, None).unwrap(), 4, 5);
             let n = s.next().unwrap();
             assert_eq!(
-                s.failed(n, code, Some(403), 0.1),
+                s.failed(n, retryable(code, Some(403)), 0.1),
                 Decision::Fail,
                 "{code:?}"
             );
@@ -348,7 +342,7 @@ mod tests {
                 }
                 let n = in_flight.swap_remove((rand() * in_flight.len() as f64) as usize);
                 if rand() < 0.2 {
-                    match s.failed(n, Code::S3SlowDown, Some(503), rand()) {
+                    match s.failed(n, true, rand()) {
                         Decision::Retry { delay_ms, .. } => assert!(delay_ms <= 10_000),
                         Decision::Fail => {
                             // Only the first failure to give up may do so before its

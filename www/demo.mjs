@@ -8,6 +8,7 @@
 //     --only ID[,ID]                       only these presets
 //     --screenshot FILE                    then show a failing upload and save a screenshot
 
+import { HeadBucketCommand } from '@aws-sdk/client-s3';
 import { ensureLocalStack, launchBrowser } from '../tests/support/servers.mjs';
 import { startBackend, s3Client } from './backend.mjs';
 import { presets, setupPresets, DEMO_ORIGIN } from './presets.mjs';
@@ -76,12 +77,24 @@ async function runHeadless() {
 }
 
 await ensureLocalStack();
-await setupPresets(s3Client());
+const admin = s3Client();
+await setupPresets(admin);
 const server = await serve();
 
 if (!headless) {
   console.log(`upload-doctor demo: open ${DEMO_ORIGIN}/ (presets on LocalStack at 127.0.0.1:4566; Ctrl-C to stop)`);
+  // Buckets vanish when LocalStack restarts (it keeps no state): put them back.
+  const watch = setInterval(async () => {
+    try {
+      await admin.send(new HeadBucketCommand({ Bucket: presets[0].bucket }));
+    } catch (err) {
+      if (err.name !== 'NotFound' && err.name !== 'NoSuchBucket') return;
+      await setupPresets(admin).then(() => console.log('LocalStack lost the preset buckets (restarted?): created them again'),
+        (e) => console.error(`demo: could not recreate the preset buckets: ${e.name}: ${e.message}`));
+    }
+  }, 5000);
   process.on('SIGINT', () => {
+    clearInterval(watch);
     server.close();
     process.exit(0);
   });

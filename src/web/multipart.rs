@@ -131,24 +131,18 @@ async fn worker(up: Rc<Upload>) {
                 up.progress();
             }
             Err(_) if up.signal.aborted() => {
-                let _ = up.scheduler.borrow_mut().failed(
-                    number,
-                    crate::codes::Code::Aborted,
-                    None,
-                    0.0,
-                );
+                let _ = up.scheduler.borrow_mut().failed(number, false, 0.0);
                 return;
             }
             Err(Stop::Diagnosed(f, url)) => {
-                let decision = up.scheduler.borrow_mut().failed(
-                    number,
-                    f.code(),
-                    f.diagnosis.status,
-                    js_sys::Math::random(),
-                );
+                let retry = f.diagnosis.retryable();
+                let decision =
+                    up.scheduler
+                        .borrow_mut()
+                        .failed(number, retry, js_sys::Math::random());
                 match decision {
                     // The part is signed again on every attempt, so an expired URL is renewed.
-                    Decision::Retry { delay_ms, .. } => js::sleep(delay_ms).await,
+                    Decision::Retry { delay_ms } => js::sleep(delay_ms).await,
                     Decision::Fail => {
                         up.stop(Stop::Diagnosed(f, url));
                         return;
@@ -156,12 +150,7 @@ async fn worker(up: Rc<Upload>) {
                 }
             }
             Err(stop) => {
-                let _ = up.scheduler.borrow_mut().failed(
-                    number,
-                    crate::codes::Code::InputInvalid,
-                    None,
-                    0.0,
-                );
+                let _ = up.scheduler.borrow_mut().failed(number, false, 0.0);
                 up.stop(stop);
                 return;
             }

@@ -30,10 +30,6 @@ pub struct Failure {
 }
 
 impl Failure {
-    pub fn code(&self) -> Code {
-        self.diagnosis.code
-    }
-
     /// The JS `UploadError` for this failure.
     /// `url` is the request's URL with its secrets removed.
     pub fn into_js(self, url: String, console: bool, aborted: Option<bool>) -> JsValue {
