@@ -550,13 +550,22 @@ pub fn from_network_error(a: &Attempt, message: &str, probes: &Probes) -> Diagno
             // The preflight for this very request passes: the failure is a dropped
             // connection or an error answer without CORS headers; both may pass if sent again.
             d.transient = matches!(probes.method, Probe::Readable(_)) && headers.is_empty();
-            d.candidates = vec![
-                format!("no rule allows origin {o}"),
-                format!("the rule for {o} lacks {m} in AllowedMethods"),
-                format!("the rule lacks AllowedHeaders for: {}", if headers.is_empty() { "(none sent)".to_string() } else { headers.join(", ") }),
-                "the server refused the request (signature, expiry) with a response that carries no CORS headers".to_string(),
-                "the connection dropped during the request".to_string(),
-            ];
+            // Only what the probes did not rule out.
+            let origin_ok = matches!(probes.get, Probe::Readable(_));
+            let method_ok = matches!(probes.method, Probe::Readable(_));
+            let mut candidates = Vec::new();
+            if !origin_ok && !method_ok {
+                candidates.push(format!("no rule allows origin {o}"));
+            }
+            if !method_ok {
+                candidates.push(format!("the rule for {o} lacks {m} in AllowedMethods"));
+            }
+            if !headers.is_empty() {
+                candidates.push(format!("the rule lacks AllowedHeaders for: {}", headers.join(", ")));
+            }
+            candidates.push("the server refused the request (signature, expiry) with a response that carries no CORS headers".to_string());
+            candidates.push("the connection dropped during the request".to_string());
+            d.candidates = candidates;
             d
         }
     };
@@ -658,7 +667,15 @@ mod tests {
         let d = net(&plain, Opaque, Readable(404), Readable(404));
         assert_eq!(d.code, Code::CorsBlocked);
         assert!(d.retryable(), "the preflight passes: worth sending again");
-        assert_eq!(d.candidates.len(), 5);
+        assert_eq!(d.candidates.len(), 2, "{:?}", d.candidates);
+        // A failed completion POST (no method probe) after GET passed: origin is fine.
+        let mut post = attempt(Some("application/xml"));
+        post.method = "POST".into();
+        let d = net(&post, Opaque, Readable(404), NotRun);
+        assert_eq!(d.code, Code::CorsBlocked);
+        assert!(d.candidates[0].contains("lacks POST"), "{:?}", d.candidates);
+        assert!(d.candidates[1].contains("content-type"));
+        assert_eq!(d.fix.unwrap().allowed_methods, vec!["PUT", "POST"]);
         assert!(!net(&a, Opaque, Failed, Failed).retryable());
         assert!(net(&a, Failed, Failed, Failed).retryable());
         assert_eq!(d.evidence.len(), 4);

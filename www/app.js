@@ -176,6 +176,12 @@ function copyButton(text) {
   return button;
 }
 
+/** A CORS rule as JSON, one field a line (as the library's explanation prints it). */
+function ruleJson(rule) {
+  const fields = Object.entries(rule).map(([k, v]) => `  ${JSON.stringify(k)}: ${JSON.stringify(v)}`);
+  return `{\n${fields.join(',\n')}\n}`;
+}
+
 function facts(rows) {
   const dl = el('dl', { class: 'facts' });
   for (const [name, value] of rows) dl.append(el('dt', {}, name), el('dd', {}, value));
@@ -204,7 +210,7 @@ function showResult(outcome, file) {
     box.append(el('h2', {}, 'The demo itself failed'), el('pre', { class: 'code' }, String(e?.message || e)));
     return;
   }
-  const fixJson = e.fix ? JSON.stringify(e.fix, null, 2) : null;
+  const fixJson = e.fix ? ruleJson(e.fix) : null;
   box.append(
     el('p', { class: 'error-code' }, el('code', {}, e.code)),
     el('h2', {}, e.message),
