@@ -512,7 +512,8 @@ pub fn from_network_error(a: &Attempt, message: &str, probes: &Probes) -> Diagno
             Code::CorsOriginNotAllowed,
             format!("No bucket CORS rule allows origin {o}: {m} was blocked (or the bucket has no CORS configuration)"),
             "Add the rule below to the bucket's CORS configuration, first in the list.",
-        ),
+        )
+        .evidence("a bucket that does not exist looks the same from a page: if the rule is already there, check the bucket name and endpoint"),
         (_, Probe::Readable(_), Probe::Failed) => cors(
             a,
             Code::CorsMethodNotAllowed,
