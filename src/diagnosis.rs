@@ -313,7 +313,7 @@ pub fn from_response(a: &Attempt, observed: &Observed, need_etag: bool) -> Optio
 }
 
 /// Reads a CompleteMultipartUpload answer: S3 may send an error inside a 200.
-pub fn from_completion(a: &Attempt, status: u16, body: &str) -> Result<String, Diagnosis> {
+pub fn from_completion(a: &Attempt, status: u16, body: &str) -> Result<String, Box<Diagnosis>> {
     if s3_error::parse(body).is_some() {
         let observed = Observed::Response {
             status: if (200..300).contains(&status) {
@@ -328,7 +328,7 @@ pub fn from_completion(a: &Attempt, status: u16, body: &str) -> Result<String, D
         let mut d = from_response(a, &observed, false)
             .unwrap_or_else(|| Diagnosis::new(Code::HttpStatus, "completion failed".into(), ""));
         d.status = Some(status);
-        return Err(d);
+        return Err(Box::new(d));
     }
     Ok(s3_error::tag(body, "ETag").unwrap_or_default())
 }

@@ -147,7 +147,7 @@ impl Scheduler {
     }
 
     /// The next part to send, if the concurrency limit allows one.
-    pub fn next(&mut self) -> Option<u32> {
+    pub fn next_part(&mut self) -> Option<u32> {
         if self.failed || self.in_flight() >= self.concurrency {
             return None;
         }
@@ -250,18 +250,18 @@ mod tests {
     #[test]
     fn ordering_and_concurrency_limit() {
         let mut s = Scheduler::new(Plan::new(40 * MIB, Some(5 * MIB)).unwrap(), 3, 2);
-        let started: Vec<u32> = std::iter::from_fn(|| s.next()).collect();
+        let started: Vec<u32> = std::iter::from_fn(|| s.next_part()).collect();
         assert_eq!(started, vec![1, 2, 3]);
         s.succeeded(2, "\"b\"".into());
-        assert_eq!(s.next(), Some(4));
-        assert_eq!(s.next(), None);
+        assert_eq!(s.next_part(), Some(4));
+        assert_eq!(s.next_part(), None);
         let mut max_in_flight = 0;
         let mut done = vec![2];
         let mut in_flight = vec![1, 3, 4];
         while let Some(n) = in_flight.pop() {
             s.succeeded(n, format!("\"{n}\""));
             done.push(n);
-            while let Some(m) = s.next() {
+            while let Some(m) = s.next_part() {
                 in_flight.push(m);
             }
             max_in_flight = max_in_flight.max(in_flight.len());
@@ -276,24 +276,24 @@ mod tests {
     #[test]
     fn retry_decisions() {
         let mut s = Scheduler::new(Plan::new(20 * MIB, Some(5 * MIB)).unwrap(), 4, 2);
-        let n = s.next().unwrap();
+        let n = s.next_part().unwrap();
         assert!(matches!(
             s.failed(n, retryable(Code::S3SlowDown, Some(503)), 0.5),
             Decision::Retry { .. }
         ));
-        assert_eq!(s.next(), Some(1), "a retried part goes first again");
+        assert_eq!(s.next_part(), Some(1), "a retried part goes first again");
         assert!(matches!(
             s.failed(1, retryable(Code::S3UrlExpired, Some(403)), 0.5),
             Decision::Retry { .. }
         ));
-        assert_eq!(s.next(), Some(1));
+        assert_eq!(s.next_part(), Some(1));
         assert_eq!(s.attempts(1), 3);
         assert_eq!(
             s.failed(1, retryable(Code::NetworkUnreachable, None), 0.5),
             Decision::Fail,
             "retries are bounded"
         );
-        assert_eq!(s.next(), None, "nothing starts after a failure");
+        assert_eq!(s.next_part(), None, "nothing starts after a failure");
 
         for code in [
             Code::CorsOriginNotAllowed,
@@ -301,7 +301,7 @@ mod tests {
             Code::S3SignatureMismatch,
         ] {
             let mut s = Scheduler::new(Plan::new(MIB, None).unwrap(), 4, 5);
-            let n = s.next().unwrap();
+            let n = s.next_part().unwrap();
             assert_eq!(
                 s.failed(n, retryable(code, Some(403)), 0.1),
                 Decision::Fail,
@@ -333,7 +333,7 @@ mod tests {
             let mut in_flight: Vec<u32> = Vec::new();
             let mut failed = false;
             loop {
-                while let Some(n) = s.next() {
+                while let Some(n) = s.next_part() {
                     in_flight.push(n);
                 }
                 assert!(in_flight.len() as u32 <= concurrency, "run {run}");
@@ -388,8 +388,8 @@ mod tests {
             (9, MIB, "\"x\"".into()),
         ]);
         assert_eq!(kept, 1);
-        assert_eq!(s.next(), Some(2));
-        assert_eq!(s.next(), Some(3));
+        assert_eq!(s.next_part(), Some(2));
+        assert_eq!(s.next_part(), Some(3));
     }
 
     #[test]

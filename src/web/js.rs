@@ -82,6 +82,32 @@ pub fn now_ms() -> f64 {
         .unwrap_or_else(js_sys::Date::now)
 }
 
+/// The `[name, value]` pairs of an iterable such as `URLSearchParams` or `Headers`.
+pub fn entries(iterable: &JsValue) -> Vec<(String, String)> {
+    js_sys::try_iter(iterable)
+        .ok()
+        .flatten()
+        .into_iter()
+        .flatten()
+        .filter_map(|entry| {
+            let pair: js_sys::Array = entry.ok()?.dyn_into().ok()?;
+            Some((pair.get(0).as_string()?, pair.get(1).as_string()?))
+        })
+        .collect()
+}
+
+/// The body of `resp` as text; empty when it cannot be read.
+pub async fn text(resp: &web_sys::Response) -> String {
+    match resp.text() {
+        Ok(p) => JsFuture::from(p)
+            .await
+            .ok()
+            .and_then(|t| t.as_string())
+            .unwrap_or_default(),
+        Err(_) => String::new(),
+    }
+}
+
 /// The text of a rejection value (`TypeError: Failed to fetch`).
 pub fn error_text(err: &JsValue) -> String {
     if let Some(e) = err.dyn_ref::<js_sys::Error>() {
@@ -95,7 +121,7 @@ pub fn error_text(err: &JsValue) -> String {
 /// True when `err` is the `AbortError` of an aborted fetch.
 pub fn is_abort_error(err: &JsValue) -> bool {
     err.dyn_ref::<js_sys::Error>()
-        .is_some_and(|e| String::from(e.name()) == "AbortError")
+        .is_some_and(|e| e.name() == "AbortError")
 }
 
 /// Resolves after `ms` milliseconds.

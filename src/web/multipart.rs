@@ -122,7 +122,7 @@ impl Upload {
 /// One of `concurrency` loops that take the next part until none is left.
 async fn worker(up: Rc<Upload>) {
     loop {
-        let Some(number) = up.scheduler.borrow_mut().next() else {
+        let Some(number) = up.scheduler.borrow_mut().next_part() else {
             return;
         };
         match up.send_part(number).await {
@@ -315,17 +315,21 @@ pub async fn multipart_upload(file: JsValue, options: JsValue) -> Result<JsValue
     set(&out, "etag", etag.as_str());
     set(&out, "key", up.key.as_str());
     set(&out, "uploadId", up.upload_id.as_str());
-    let list: Array = parts
+    set(&out, "parts", parts_array(&parts, "partNumber", "etag"));
+    Ok(out.into())
+}
+
+/// `[{ <number>: n, <etag>: "..." }]` for the parts, in order.
+fn parts_array(parts: &[(u32, String)], number: &str, etag: &str) -> Array {
+    parts
         .iter()
-        .map(|(n, etag)| {
+        .map(|(n, e)| {
             let p = Object::new();
-            set(&p, "partNumber", *n);
-            set(&p, "etag", etag.as_str());
+            set(&p, number, *n);
+            set(&p, etag, e.as_str());
             JsValue::from(p)
         })
-        .collect();
-    set(&out, "parts", list);
-    Ok(out.into())
+        .collect()
 }
 
 /// `listParts` may return `[{ partNumber, size, etag }]` or S3's `{ Parts: [...] }` shape.
@@ -350,16 +354,8 @@ fn listed_parts(listed: &JsValue) -> Vec<(u32, u64, String)> {
 async fn complete(up: &Upload, cb: &Callbacks, parts: &[(u32, String)]) -> Result<String, Stop> {
     if let Some(f) = &cb.complete {
         let args = ids(&up.upload_id, &up.key);
-        let list: Array = parts
-            .iter()
-            .map(|(n, etag)| {
-                let p = Object::new();
-                set(&p, "PartNumber", *n);
-                set(&p, "ETag", etag.as_str());
-                JsValue::from(p)
-            })
-            .collect();
-        set(&args, "parts", list);
+        // S3's own field names: the backend hands them to CompleteMultipartUpload as they are.
+        set(&args, "parts", parts_array(parts, "PartNumber", "ETag"));
         let result = call(f, &args).await.map_err(Stop::Callback)?;
         return Ok(get_string(&result, "etag")
             .or_else(|| get_string(&result, "ETag"))
@@ -401,18 +397,11 @@ async fn complete(up: &Upload, cb: &Callbacks, parts: &[(u32, String)]) -> Resul
     )
     .await
     .map_err(|f| Stop::Diagnosed(Box::new(f), target.redacted.clone()))?;
-    let text = match resp.text() {
-        Ok(p) => JsFuture::from(p)
-            .await
-            .ok()
-            .and_then(|t| t.as_string())
-            .unwrap_or_default(),
-        Err(_) => String::new(),
-    };
+    let text = js::text(&resp).await;
     from_completion(&attempt, resp.status(), &text).map_err(|d| {
         Stop::Diagnosed(
             Box::new(Failure {
-                diagnosis: d,
+                diagnosis: *d,
                 attempt,
                 probes: None,
                 response: None,

@@ -5,7 +5,6 @@ use crate::diagnosis::{Attempt, Observed};
 use crate::presigned::{is_secret_param, Signing};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::JsFuture;
 use web_sys::{Headers, RequestInit, Response, Url};
 
 use super::js;
@@ -35,16 +34,7 @@ impl Target {
                 "the URL's scheme is {scheme}; only http and https upload"
             ));
         }
-        let params: Vec<(String, String)> = js_sys::try_iter(&url.search_params())
-            .ok()
-            .flatten()
-            .into_iter()
-            .flatten()
-            .filter_map(|entry| {
-                let pair: js_sys::Array = entry.ok()?.dyn_into().ok()?;
-                Some((pair.get(0).as_string()?, pair.get(1).as_string()?))
-            })
-            .collect();
+        let params = js::entries(&url.search_params());
         let signing = Signing::from_params(&params);
         let clean = parse(href).map_err(|_| "invalid URL".to_string())?;
         let search = clean.search_params();
@@ -79,16 +69,9 @@ impl Target {
         upload_methods: &[&str],
         upload_headers: &[&str],
     ) -> Attempt {
-        let mut sent: Vec<String> = js_sys::try_iter(headers)
-            .ok()
-            .flatten()
+        let mut sent: Vec<String> = js::entries(headers)
             .into_iter()
-            .flatten()
-            .filter_map(|entry| {
-                let pair: js_sys::Array = entry.ok()?.dyn_into().ok()?;
-                pair.get(0).as_string()
-            })
-            .map(|h| h.to_ascii_lowercase())
+            .map(|(name, _)| name.to_ascii_lowercase())
             .collect();
         if content_type.is_some() && !sent.iter().any(|h| h == "content-type") {
             sent.push("content-type".into());
@@ -139,15 +122,7 @@ pub async fn observe(
             let body = if (200..300).contains(&status) {
                 String::new()
             } else {
-                let clone = resp.clone()?;
-                match clone.text() {
-                    Ok(p) => JsFuture::from(p)
-                        .await
-                        .ok()
-                        .and_then(|t| t.as_string())
-                        .unwrap_or_default(),
-                    Err(_) => String::new(),
-                }
+                js::text(&resp.clone()?).await
             };
             Ok((
                 Observed::Response {
