@@ -6,7 +6,8 @@
 
 use crate::codes::Code;
 use crate::cors::{fix_rule, CorsRule};
-use crate::presigned::Signing;
+use crate::presigned::{parse_amz_date, Signing};
+use crate::provider::{endpoint, Endpoint, Provider};
 use crate::s3_error;
 
 /// Clock difference we tolerate before calling a URL expired without asking the server.
@@ -214,6 +215,44 @@ impl Diagnosis {
     }
 }
 
+/// Headers the browser sets itself: a URL may sign them without the page sending them.
+const BROWSER_HEADERS: &[&str] = &["host", "content-length"];
+
+/// The service the URL points at, read from `url_base`.
+pub fn endpoint_of(a: &Attempt) -> Endpoint {
+    let (scheme, rest) = a
+        .url_base
+        .split_once("://")
+        .unwrap_or(("https", &a.url_base));
+    let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+    let (host, port) = match authority.rsplit_once(':') {
+        Some((h, p)) if !authority.ends_with(']') => (h, p.parse().ok()),
+        _ => (authority, None),
+    };
+    endpoint(scheme, host, port, path)
+}
+
+/// Likely causes the request alone shows: not certain enough to stop it, worth saying in
+/// any failure's evidence.
+pub fn likely_causes(a: &Attempt) -> Vec<String> {
+    let mut notes = Vec::new();
+    if !a.signing.checksum_params.is_empty() {
+        notes.push(format!(
+            "the URL signs checksum parameters ({}): many S3-compatible stores reject them, and a checksum computed for another body fails; presign without a checksum (SDK v3: requestChecksumCalculation: 'WHEN_REQUIRED')",
+            a.signing.checksum_params.join(", ")
+        ));
+    }
+    if let Some(at) = a.signing.signed_at {
+        let ahead = at - a.now;
+        if ahead > 15 * 60 {
+            notes.push(format!(
+                "the URL was signed {ahead} s in the future by this page's clock: the signing server's clock (or this computer's) is off; S3 refuses more than 15 minutes of skew"
+            ));
+        }
+    }
+    notes
+}
+
 /// Checks that need no request. A `Some` is certain: the request must not be sent.
 pub fn precheck(a: &Attempt) -> Option<Diagnosis> {
     if a.page_secure() && a.url_scheme == "http" && !a.url_loopback {
@@ -234,7 +273,110 @@ pub fn precheck(a: &Attempt) -> Option<Diagnosis> {
             return Some(expired(late, "checked before sending; nothing was sent"));
         }
     }
+    let ep = endpoint_of(a);
+    if ep.provider == Provider::Aws && ep.virtual_hosted && a.url_scheme == "https" {
+        if let Some(bucket) = ep.bucket.as_deref().filter(|b| b.contains('.')) {
+            let mut d = Diagnosis::new(
+                Code::NetworkUnreachable,
+                format!("The bucket name {bucket} has dots: over https its virtual-hosted address cannot match S3's certificate"),
+                "Presign with path-style addressing (SDK v3: forcePathStyle: true), or use a bucket name without dots.",
+            )
+            .evidence("*.s3.amazonaws.com certificates cover one label; nothing was sent");
+            d.headers = Vec::new();
+            return Some(d);
+        }
+    }
+    if ep.provider == Provider::Aws {
+        if let (Some(host_region), Some(signed)) = (&ep.region, &a.signing.region) {
+            if host_region != signed {
+                return Some(
+                    Diagnosis::new(
+                        Code::S3WrongRegion,
+                        format!("The URL is signed for {signed} but addresses {host_region}"),
+                        "Presign with the bucket's own region (the S3 client's region must be the bucket's).",
+                    )
+                    .evidence(format!("X-Amz-Credential names {signed}; the host names {host_region}; nothing was sent")),
+                );
+            }
+        }
+    }
+    if a.signing.sigv4 {
+        let not_sent: Vec<String> = a
+            .signing
+            .signed_headers
+            .iter()
+            .filter(|h| !BROWSER_HEADERS.contains(&h.as_str()) && !a.sent_headers.contains(h))
+            .cloned()
+            .collect();
+        if !not_sent.is_empty() {
+            let mut d = Diagnosis::new(
+                Code::S3SignatureMismatch,
+                format!(
+                    "The URL signs {} but this request does not send {}",
+                    not_sent.join(", "),
+                    if not_sent.len() > 1 { "them" } else { "it" }
+                ),
+                if not_sent.iter().any(|h| h == "content-type") {
+                    "Send the signed Content-Type (options.contentType, or a File whose type is the signed one), or presign without a content type."
+                } else {
+                    "Send every signed header with its signed value (options.headers)."
+                },
+            )
+            .evidence(format!(
+                "X-Amz-SignedHeaders: {}; the request sends: {}; nothing was sent",
+                a.signing.signed_headers.join(";"),
+                if a.sent_headers.is_empty() { "(none)".to_string() } else { a.sent_headers.join(", ") }
+            ));
+            d.headers = not_sent;
+            return Some(d);
+        }
+        let unsigned: Vec<String> = a
+            .sent_headers
+            .iter()
+            .filter(|h| h.starts_with("x-amz-") && !a.signing.signed_headers.contains(h))
+            .cloned()
+            .collect();
+        if !unsigned.is_empty() {
+            let mut d = Diagnosis::new(
+                Code::S3HeadersNotSigned,
+                format!("The request sends headers that the URL does not sign: {}", unsigned.join(", ")),
+                "Sign these headers into the URL on the backend, or do not send them.",
+            )
+            .evidence(format!(
+                "X-Amz-SignedHeaders: {}; S3 refuses unsigned x-amz-* headers on a presigned request; nothing was sent",
+                a.signing.signed_headers.join(";")
+            ));
+            d.headers = unsigned;
+            return Some(d);
+        }
+    }
     None
+}
+
+/// The page's Content-Security-Policy blocked the request (seen by a
+/// `securitypolicyviolation` event while it ran).
+pub fn csp_blocked(a: &Attempt, directive: &str) -> Diagnosis {
+    Diagnosis::new(
+        Code::NetworkCspBlocked,
+        format!(
+            "The page's Content-Security-Policy ({directive}) blocks requests to {}",
+            endpoint_of(a).service_url
+        ),
+        "Add the bucket's origin to connect-src in the page's Content-Security-Policy.",
+    )
+    .evidence(format!(
+        "a securitypolicyviolation event for directive {directive} fired during the request; no probe was sent"
+    ))
+}
+
+/// The browser says it is offline (`navigator.onLine` is false).
+pub fn offline(a: &Attempt) -> Diagnosis {
+    Diagnosis::new(
+        Code::NetworkUnreachable,
+        format!("The browser is offline: the {} could not be sent", a.method),
+        "Reconnect and try again.",
+    )
+    .evidence("navigator.onLine is false; no probe was sent")
 }
 
 fn expired(late: i64, how: &str) -> Diagnosis {
@@ -426,14 +568,27 @@ fn from_s3_error(a: &Attempt, status: u16, e: &s3_error::S3Error) -> Diagnosis {
                 "Check that the signing credentials may write to this bucket and key.",
             )
         }
-        "RequestTimeTooSkewed" => Diagnosis::new(
-            Code::S3ClockSkew,
-            format!(
-                "The signing clock is too far from the server's: {}",
-                e.message
-            ),
-            "Sync the backend's clock (NTP) before presigning.",
-        ),
+        "RequestTimeTooSkewed" => {
+            // ServerTime is ISO 8601; RequestTime is the signature's X-Amz-Date.
+            let iso = |t: &str| parse_amz_date(&t.replace(['-', ':'], "").replace(".000", ""));
+            let server = e.field("ServerTime").and_then(iso);
+            let request = e.field("RequestTime").and_then(iso).or(a.signing.signed_at);
+            let detail = match (server, request) {
+                (Some(s), Some(r)) => format!(
+                    "server time {}, signed at {}: the signing clock is {} s {}",
+                    e.field("ServerTime").unwrap_or_default(),
+                    e.field("RequestTime").unwrap_or("(X-Amz-Date)"),
+                    (r - s).abs(),
+                    if r > s { "ahead" } else { "behind" }
+                ),
+                _ => e.message.clone(),
+            };
+            Diagnosis::new(
+                Code::S3ClockSkew,
+                format!("The signing clock is too far from the server's ({detail})"),
+                "Sync the backend's clock (NTP) before presigning; S3 allows 15 minutes.",
+            )
+        }
         "AuthorizationHeaderMalformed"
         | "AuthorizationQueryParametersError"
         | "PermanentRedirect"
@@ -611,7 +766,7 @@ fn host_of(url_base: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::presigned::Signing;
+    use crate::presigned::{parse_amz_date, Signing};
 
     fn attempt(content_type: Option<&str>) -> Attempt {
         let mut sent = vec![];
@@ -709,6 +864,113 @@ mod tests {
         assert_eq!(precheck(&a).unwrap().code, Code::S3UrlExpired);
     }
 
+    fn sigv4(a: &mut Attempt, url_base: &str, query: &[(&str, &str)]) {
+        a.url_base = url_base.into();
+        a.url_scheme = url_base.split(':').next().unwrap().into();
+        let mut params: Vec<(String, String)> =
+            vec![("X-Amz-Algorithm".into(), "AWS4-HMAC-SHA256".into())];
+        params.extend(query.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+        a.signing = Signing::from_params(&params);
+    }
+
+    #[test]
+    fn certain_problems_fail_before_sending() {
+        let mut a = attempt(None);
+        sigv4(
+            &mut a,
+            "https://photos.s3.eu-central-1.amazonaws.com/a.png",
+            &[
+                (
+                    "X-Amz-Credential",
+                    "AKIAEXAMPLE/20261203/us-east-1/s3/aws4_request",
+                ),
+                ("X-Amz-SignedHeaders", "host"),
+            ],
+        );
+        let d = precheck(&a).unwrap();
+        assert_eq!(d.code, Code::S3WrongRegion);
+        assert!(d.headline.contains("us-east-1") && d.headline.contains("eu-central-1"));
+
+        sigv4(
+            &mut a,
+            "https://my.photos.s3.us-east-1.amazonaws.com/a.png",
+            &[("X-Amz-SignedHeaders", "host")],
+        );
+        let d = precheck(&a).unwrap();
+        assert_eq!(d.code, Code::NetworkUnreachable);
+        assert!(d.headline.contains("dots"));
+        sigv4(
+            &mut a,
+            "https://s3.us-east-1.amazonaws.com/my.photos/a.png",
+            &[("X-Amz-SignedHeaders", "host")],
+        );
+        assert!(
+            precheck(&a).is_none(),
+            "path style has no certificate problem"
+        );
+
+        // A File with no type and a URL that signs content-type.
+        sigv4(
+            &mut a,
+            "http://127.0.0.1:4566/b/k",
+            &[("X-Amz-SignedHeaders", "content-length;content-type;host")],
+        );
+        let d = precheck(&a).unwrap();
+        assert_eq!(
+            (d.code, d.headers.clone()),
+            (Code::S3SignatureMismatch, vec!["content-type".to_string()])
+        );
+        a.sent_headers = vec!["content-type".into()];
+        assert!(precheck(&a).is_none());
+
+        a.sent_headers.push("x-amz-meta-owner".into());
+        let d = precheck(&a).unwrap();
+        assert_eq!(
+            (d.code, d.headers),
+            (
+                Code::S3HeadersNotSigned,
+                vec!["x-amz-meta-owner".to_string()]
+            )
+        );
+    }
+
+    #[test]
+    fn likely_causes_are_evidence_only() {
+        let mut a = attempt(None);
+        sigv4(
+            &mut a,
+            "http://127.0.0.1:4566/b/k",
+            &[
+                ("X-Amz-SignedHeaders", "host"),
+                ("x-amz-checksum-crc32", "AAAAAA=="),
+                ("X-Amz-Date", "20991203T130500Z"),
+            ],
+        );
+        a.now = 1_796_303_100; // 2026-12-03T13:05Z
+        assert!(precheck(&a).is_none());
+        let notes = likely_causes(&a);
+        assert_eq!(notes.len(), 2, "{notes:?}");
+        assert!(notes[0].contains("x-amz-checksum-crc32"));
+        assert!(notes[1].contains("in the future"));
+    }
+
+    #[test]
+    fn csp_and_offline() {
+        let a = attempt(None);
+        let d = csp_blocked(&a, "connect-src");
+        assert_eq!(d.code, Code::NetworkCspBlocked);
+        assert!(d.headline.contains("connect-src") && d.headline.contains("http://127.0.0.1:4566"));
+        assert_eq!(offline(&a).code, Code::NetworkUnreachable);
+        let ep = endpoint_of(&Attempt {
+            url_base: "http://[::1]:4566/b/k".into(),
+            ..a.clone()
+        });
+        assert_eq!(
+            (ep.bucket.as_deref(), ep.service_url.as_str()),
+            (Some("b"), "http://[::1]:4566")
+        );
+    }
+
     #[test]
     fn mixed_content_only_for_non_loopback_http() {
         let mut a = attempt(None);
@@ -725,6 +987,71 @@ mod tests {
             body: body.into(),
             error_code_header: None,
         }
+    }
+
+    /// Error bodies as the services document them, each to its code.
+    #[test]
+    fn every_s3_error_body_to_its_code() {
+        let a = attempt(Some("image/png"));
+        let body = |code: &str, msg: &str, extra: &str| {
+            format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>{code}</Code><Message>{msg}</Message>{extra}<RequestId>4442587FB7D0A2F9</RequestId><HostId>h</HostId></Error>")
+        };
+        let table: &[(u16, String, Code)] = &[
+            (403, body("SignatureDoesNotMatch", "The request signature we calculated does not match the signature you provided. Check your key and signing method.", "<AWSAccessKeyId>AKIAIOSFODNN7EXAMPLE</AWSAccessKeyId><StringToSign>AWS4-HMAC-SHA256</StringToSign>"), Code::S3SignatureMismatch),
+            (403, body("AccessDenied", "There were headers present in the request which were not signed", "<HeadersNotSigned>x-amz-acl</HeadersNotSigned>"), Code::S3HeadersNotSigned),
+            (403, body("AccessDenied", "Request has expired", "<X-Amz-Expires>900</X-Amz-Expires><Expires>2026-12-03T13:05:01Z</Expires><ServerTime>2026-12-03T13:25:04Z</ServerTime>"), Code::S3UrlExpired),
+            (403, body("RequestTimeTooSkewed", "The difference between the request time and the current time is too large.", "<RequestTime>20261203T100000Z</RequestTime><ServerTime>2026-12-03T13:05:04Z</ServerTime><MaxAllowedSkewMilliseconds>900000</MaxAllowedSkewMilliseconds>"), Code::S3ClockSkew),
+            (403, body("AccessDenied", "Access Denied", ""), Code::S3AccessDenied),
+            (403, body("InvalidAccessKeyId", "The AWS Access Key Id you provided does not exist in our records.", ""), Code::S3AccessDenied),
+            (400, body("AuthorizationQueryParametersError", "Error parsing the X-Amz-Credential parameter; the region 'us-east-1' is wrong; expecting 'eu-central-1'", "<Region>eu-central-1</Region>"), Code::S3WrongRegion),
+            (400, body("AuthorizationHeaderMalformed", "The authorization header is malformed; the region 'us-east-1' is wrong; expecting 'eu-west-1'", "<Region>eu-west-1</Region>"), Code::S3WrongRegion),
+            (301, body("PermanentRedirect", "The bucket you are attempting to access must be addressed using the specified endpoint.", "<Bucket>photos</Bucket><Endpoint>photos.s3.eu-west-1.amazonaws.com</Endpoint>"), Code::S3WrongRegion),
+            (307, body("TemporaryRedirect", "Please re-send this request to the specified temporary endpoint.", "<Endpoint>photos.s3-eu-west-1.amazonaws.com</Endpoint>"), Code::S3WrongRegion),
+            (404, body("NoSuchBucket", "The specified bucket does not exist", "<BucketName>photos</BucketName>"), Code::S3NoSuchBucket),
+            (404, body("NoSuchUpload", "The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.", "<UploadId>abc</UploadId>"), Code::S3NoSuchUpload),
+            (400, body("EntityTooSmall", "Your proposed upload is smaller than the minimum allowed size", "<ProposedSize>1024</ProposedSize><MinSizeAllowed>5242880</MinSizeAllowed><PartNumber>1</PartNumber><ETag>e</ETag>"), Code::S3EntityTooSmall),
+            (400, body("InvalidPart", "One or more of the specified parts could not be found.", "<UploadId>u</UploadId><PartNumber>2</PartNumber><ETag>x</ETag>"), Code::S3InvalidPart),
+            (400, body("InvalidPartOrder", "The list of parts was not in ascending order.", ""), Code::S3InvalidPart),
+            (400, body("InvalidDigest", "The Content-MD5 you specified was invalid.", ""), Code::S3ChecksumMismatch),
+            (400, body("BadDigest", "The Content-MD5 you specified did not match what we received.", ""), Code::S3ChecksumMismatch),
+            (400, body("XAmzContentChecksumMismatch", "The provided 'x-amz-checksum' header does not match what was computed.", ""), Code::S3ChecksumMismatch),
+            (503, body("SlowDown", "Please reduce your request rate.", ""), Code::S3SlowDown),
+            (503, String::new(), Code::S3SlowDown),
+            (400, body("InvalidArgument", "Invalid argument.", "<ArgumentName>x-amz-acl</ArgumentName>"), Code::HttpStatus),
+            (500, body("InternalError", "We encountered an internal error. Please try again.", ""), Code::HttpStatus),
+        ];
+        for (status, body, want) in table {
+            let d = from_response(&a, &resp(*status, None, body), true).unwrap();
+            assert_eq!(d.code, *want, "{body}");
+            assert_eq!(d.status, Some(*status));
+            assert!(
+                !format!("{d:?}").contains("AKIAIOSFODNN7EXAMPLE") || a.signing.secrets.is_empty()
+            );
+        }
+        // The same codes from x-amz-error-code when the body is empty (a HEAD).
+        let head = Observed::Response {
+            status: 404,
+            etag: None,
+            body: String::new(),
+            error_code_header: Some("NoSuchBucket".into()),
+        };
+        assert_eq!(
+            from_response(&a, &head, true).unwrap().code,
+            Code::S3NoSuchBucket
+        );
+        let skew = from_response(&a, &resp(403, None, &table[3].1), true).unwrap();
+        assert!(
+            skew.headline.contains("11104 s behind"),
+            "{}",
+            skew.headline
+        );
+        // The region the server expects is named.
+        let wrong = from_response(&a, &resp(400, None, &table[6].1), true).unwrap();
+        assert!(
+            wrong.headline.contains("eu-central-1"),
+            "{}",
+            wrong.headline
+        );
     }
 
     #[test]

@@ -1,7 +1,8 @@
 //! The long form of an error (`err.explain()`): cause, evidence, the rule and where it
 //! goes, the preflight-cache caveat and a `curl` replay with no signature in it.
 
-use crate::diagnosis::{Attempt, Diagnosis};
+use crate::diagnosis::{endpoint_of, Attempt, Diagnosis};
+use crate::provider::render_fix;
 
 /// Single-quotes `s` for a POSIX shell.
 fn shell_quote(s: &str) -> String {
@@ -78,16 +79,17 @@ pub fn explain(d: &Diagnosis, a: &Attempt) -> String {
     out.push_str(&format!("\nfix: {}\n", d.hint));
     if let Some(rule) = &d.fix {
         let json = rule_json(rule);
+        let ep = endpoint_of(a);
         out.push_str(&format!(
             "\nthe rule (S3 JSON, for this origin only):\n{json}\n\n\
-             where it goes: the bucket's CORS configuration (S3 console: Permissions > \
-             Cross-origin resource sharing), or\n  aws s3api put-bucket-cors --bucket BUCKET \
-             --cors-configuration '{{\"CORSRules\": [RULE, ...existing rules]}}'\n\
+             how to apply it ({}):\n{}\n\n\
              S3 uses the FIRST rule that matches origin, method and headers: put this rule \
              first, or edit the rule that matches {} today.\n\n\
              after changing it: browsers cache preflight answers (Chrome up to 2 hours, \
              as MaxAgeSeconds allows); reload with the cache disabled (DevTools > Network > \
              Disable cache) before you test again.\n",
+            ep.provider.as_str(),
+            render_fix(&ep, rule),
             a.page_origin
         ));
     }

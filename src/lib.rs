@@ -10,6 +10,7 @@ pub mod diagnosis;
 pub mod explain;
 pub mod parts;
 pub mod presigned;
+pub mod provider;
 pub mod s3_error;
 
 #[cfg(target_arch = "wasm32")]

@@ -66,6 +66,10 @@ pub struct Signing {
     pub region: Option<String>,
     /// Values to redact from anything shown.
     pub secrets: Vec<String>,
+    /// True for SigV4 query signing (`X-Amz-Algorithm=AWS4-HMAC-SHA256`).
+    pub sigv4: bool,
+    /// Checksum parameters signed into the URL (`x-amz-checksum-crc32`, ...).
+    pub checksum_params: Vec<String>,
 }
 
 impl Signing {
@@ -105,12 +109,20 @@ impl Signing {
                 all
             })
             .collect();
+        let sigv4 = get("X-Amz-Algorithm").is_some_and(|a| a.starts_with("AWS4-"));
+        let checksum_params = params
+            .iter()
+            .map(|(k, _)| k.to_ascii_lowercase())
+            .filter(|k| k.starts_with("x-amz-checksum-") || k == "x-amz-sdk-checksum-algorithm")
+            .collect();
         Signing {
             signed_at,
             expires_at,
             signed_headers,
             region,
             secrets,
+            sigv4,
+            checksum_params,
         }
     }
 
@@ -175,6 +187,57 @@ mod tests {
         assert_eq!(s.region.as_deref(), Some("eu-central-1"));
         assert!(s.secrets.contains(&"AKIAEXAMPLE".to_string()));
         assert_eq!(s.expired_for(1_796_304_010), Some(10));
+    }
+
+    #[test]
+    fn every_providers_secrets_are_found_and_redacted() {
+        let urls: &[&[(&str, &str)]] = &[
+            &[
+                ("X-Amz-Signature", "aaaabbbbccccdddd1111"),
+                (
+                    "X-Amz-Credential",
+                    "AKIAQQQQQQQQ/20261203/us-east-1/s3/aws4_request",
+                ),
+                ("X-Amz-Security-Token", "IQoJb3JpZ2luX2VjEXAMPLE"),
+            ],
+            &[
+                ("X-Goog-Signature", "deadbeefcafe0123"),
+                (
+                    "X-Goog-Credential",
+                    "svc@proj.iam.gserviceaccount.com/20261203/auto/storage/goog4_request",
+                ),
+            ],
+            &[
+                ("GoogleAccessId", "svc@proj.iam.gserviceaccount.com"),
+                ("Signature", "c2lnbmF0dXJlMTIz"),
+            ],
+            &[
+                ("sv", "2022-11-02"),
+                ("sig", "Zm9vYmFyYmF6cXV4MTIz"),
+                ("se", "2026-12-04"),
+            ],
+            &[
+                ("AWSAccessKeyId", "AKIAOLDSTYLE1234"),
+                ("Signature", "b2xkc2lnbmF0dXJl"),
+                ("Expires", "1796304000"),
+            ],
+        ];
+        for params in urls {
+            let owned: Vec<(String, String)> = params
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect();
+            let s = Signing::from_params(&owned);
+            let all: String = params.iter().map(|(k, v)| format!("{k}={v} ")).collect();
+            let shown = redact(&all, &s.secrets);
+            for (k, v) in params.iter() {
+                if is_secret_param(k) {
+                    assert!(!shown.contains(v), "{k} leaked: {shown}");
+                }
+            }
+            assert!(!s.secrets.is_empty());
+        }
+        assert!(!is_secret_param("sv") && !is_secret_param("se"));
     }
 
     #[test]

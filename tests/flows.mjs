@@ -120,6 +120,36 @@ try {
     check('wasm memory does not grow with the file', r.after - r.before < 1048576,
       `${r.before} -> ${r.after} bytes for a ${r.size}-byte file`);
   }
+  // 4. A Content-Security-Policy that blocks the bucket is named, with its directive.
+  {
+    const bucket = await freshBucket();
+    const csp = await (await browser.newContext()).newPage();
+    await csp.goto(`${ORIGIN}/harness/csp.html`);
+    await csp.waitForFunction(() => window.harnessReady === true);
+    const r = await csp.evaluate(async ({ bucket }) => {
+      const { putObject, api, describeError } = window.lib;
+      const { url } = await api('/api/sign', { op: 'put', bucket, key: 'csp.png' });
+      try { await putObject(url, new Blob(['x'], { type: 'image/png' }), { console: false }); return { ok: true }; } catch (e) { return describeError(e); }
+    }, { bucket });
+    check('CSP: network/csp-blocked naming connect-src', r.code === 'network/csp-blocked' && /connect-src/.test(r.message), `${r.code}: ${r.message}`);
+    check('CSP: no probe was sent', r.probes === null);
+  }
+
+  // 5. Offline: named as such, without probes.
+  {
+    const bucket = await freshBucket();
+    const ctx = await browser.newContext();
+    const off = await ctx.newPage();
+    await off.goto(`${ORIGIN}/harness/index.html`);
+    await off.waitForFunction(() => window.harnessReady === true);
+    const { url } = await off.evaluate(({ bucket }) => window.lib.api('/api/sign', { op: 'put', bucket, key: 'off.png' }), { bucket });
+    await ctx.setOffline(true);
+    const r = await off.evaluate(async ({ url }) => {
+      try { await window.lib.putObject(url, new Blob(['x']), { console: false }); return { ok: true }; } catch (e) { return window.lib.describeError(e); }
+    }, { url });
+    check('offline: network/unreachable saying the browser is offline', r.code === 'network/unreachable' && /offline/.test(r.message), `${r.code}: ${r.message}`);
+    await ctx.close();
+  }
 } finally {
   await browser.close();
   server.close();

@@ -68,6 +68,13 @@ fn build(d: &Diagnosis, a: &Attempt, ctx: &Context) -> JsValue {
         .and_then(|rule| serde_wasm_bindgen::to_value(rule).ok())
         .unwrap_or(JsValue::NULL);
     set(&f, "fix", fix);
+    if !a.url_base.is_empty() {
+        let ep = crate::diagnosis::endpoint_of(a);
+        set(&f, "provider", ep.provider.as_str());
+        if let Some(rule) = &d.fix {
+            set(&f, "providerFix", crate::provider::render_fix(&ep, rule));
+        }
+    }
     if !d.candidates.is_empty() {
         set(&f, "candidates", strings(&d.candidates));
     }

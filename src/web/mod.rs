@@ -83,6 +83,12 @@ pub async fn put_object(url: JsValue, body: JsValue, options: JsValue) -> Result
         .ok()
         .flatten()
         .or_else(|| implied_content_type(&body));
+    // Azure Blob refuses a PUT without the blob type; S3 callers never need to know.
+    if target.provider() == crate::provider::Provider::Azure
+        && headers.get("x-ms-blob-type").ok().flatten().is_none()
+    {
+        let _ = headers.set("x-ms-blob-type", "BlockBlob");
+    }
     let attempt = target.attempt("PUT", &headers, content_type, &["PUT"], &[]);
     let init = request::init("PUT", &headers, Some(&body), signal.as_ref());
     let resp = send(

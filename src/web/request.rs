@@ -52,6 +52,18 @@ impl Target {
         })
     }
 
+    /// The storage service the URL points at.
+    pub fn provider(&self) -> crate::provider::Provider {
+        let port = self.url.port().parse().ok();
+        crate::provider::endpoint(
+            self.url.protocol().trim_end_matches(':'),
+            &self.url.hostname(),
+            port,
+            &self.url.pathname(),
+        )
+        .provider
+    }
+
     pub fn loopback(&self) -> bool {
         let host = self.url.hostname();
         host == "localhost"

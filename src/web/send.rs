@@ -2,8 +2,12 @@
 //! `uploadFetch` and every multipart request go through.
 
 use crate::codes::Code;
-use crate::diagnosis::{from_network_error, from_response, precheck, Attempt, Diagnosis, Observed};
+use crate::diagnosis::{
+    csp_blocked, from_network_error, from_response, likely_causes, offline, precheck, Attempt,
+    Diagnosis, Observed,
+};
 use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortSignal, Response};
 
 use super::error::{to_js, warn, Context};
@@ -47,8 +51,42 @@ impl Failure {
     }
 }
 
-/// Sends the request that `start` begins and diagnoses any failure.
+#[wasm_bindgen(module = "/js/network-watch.js")]
+extern "C" {
+    type CspWatch;
+    #[wasm_bindgen(js_name = watchCsp)]
+    fn watch_csp(url: &str) -> CspWatch;
+    #[wasm_bindgen(method)]
+    fn stop(this: &CspWatch) -> js_sys::Promise;
+    #[wasm_bindgen(js_name = isOffline)]
+    fn is_offline() -> bool;
+}
+
+/// Sends the request that `start` begins and diagnoses any failure, adding the likely
+/// causes the request alone shows to the evidence.
 pub async fn send<F>(
+    target: &Target,
+    attempt: Attempt,
+    signal: Option<&AbortSignal>,
+    etag: Etag,
+    console: bool,
+    start: F,
+) -> Result<Response, Failure>
+where
+    F: std::future::Future<Output = Result<Response, JsValue>>,
+{
+    let notes = likely_causes(&attempt);
+    send_once(target, attempt, signal, etag, console, start)
+        .await
+        .map_err(|mut f| {
+            if f.diagnosis.code != Code::Aborted {
+                f.diagnosis.evidence.extend(notes);
+            }
+            f
+        })
+}
+
+async fn send_once<F>(
     target: &Target,
     attempt: Attempt,
     signal: Option<&AbortSignal>,
@@ -68,7 +106,13 @@ where
     if let Some(d) = precheck(&attempt) {
         return Err(fail(d, attempt));
     }
-    let observed = match observe(start.await).await {
+    let csp = watch_csp(&target.base);
+    let settled = start.await;
+    let blocked_by = JsFuture::from(csp.stop())
+        .await
+        .ok()
+        .and_then(|v| v.as_string());
+    let observed = match observe(settled).await {
         Ok(o) => o,
         Err(_) => return Err(fail(Diagnosis::aborted(&attempt.method), attempt)),
     };
@@ -76,6 +120,11 @@ where
         (Observed::NetworkError(_), _) if signal.is_some_and(|s| s.aborted()) => {
             Err(fail(Diagnosis::aborted(&attempt.method), attempt))
         }
+        (Observed::NetworkError(_), _) if blocked_by.is_some() => {
+            let directive = blocked_by.unwrap_or_default();
+            Err(fail(csp_blocked(&attempt, &directive), attempt))
+        }
+        (Observed::NetworkError(_), _) if is_offline() => Err(fail(offline(&attempt), attempt)),
         (Observed::NetworkError(message), _) => {
             let (probes, ms) = probes::probe(&target.base, &attempt.method).await;
             let d = from_network_error(&attempt, &message, &probes);

@@ -1,0 +1,26 @@
+// Watches for what the browser reports outside the failed request itself: a
+// Content-Security-Policy block of the URL's origin while the request runs.
+export function watchCsp(url) {
+  const seen = [];
+  let origin = '';
+  try { origin = new URL(url, self.location?.href).origin; } catch { /* leave empty */ }
+  const listener = (e) => {
+    try {
+      if (!e.blockedURI || new URL(e.blockedURI, self.location?.href).origin === origin) seen.push(e.effectiveDirective || e.violatedDirective);
+    } catch { seen.push(e.effectiveDirective || e.violatedDirective); }
+  };
+  const target = typeof document !== 'undefined' ? document : self;
+  target.addEventListener?.('securitypolicyviolation', listener);
+  return {
+    // Violations are queued as tasks: give them one turn to arrive before reading.
+    async stop() {
+      await new Promise((r) => setTimeout(r, 0));
+      target.removeEventListener?.('securitypolicyviolation', listener);
+      return seen[0] ?? null;
+    },
+  };
+}
+
+export function isOffline() {
+  return typeof navigator !== 'undefined' && navigator.onLine === false;
+}
