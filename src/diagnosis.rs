@@ -204,6 +204,35 @@ impl Diagnosis {
         )
     }
 
+    /// No answer within the request's time limit: worth sending again.
+    pub fn timed_out(method: &str, ms: u32) -> Diagnosis {
+        let mut d = Diagnosis::new(
+            Code::NetworkUnreachable,
+            format!("The {method} got no answer within {ms} ms"),
+            "Check the network; raise options.timeout for slow connections.",
+        )
+        .evidence(format!(
+            "the request's {ms} ms time limit fired; no probe was sent"
+        ));
+        d.transient = true;
+        d
+    }
+
+    /// A network failure after the same kind of request already passed CORS in this
+    /// upload: the connection, not a rule. Worth sending again.
+    pub fn dropped(method: &str, message: &str) -> Diagnosis {
+        let mut d = Diagnosis::new(
+            Code::NetworkUnreachable,
+            format!("The {method} failed on the network ({message})"),
+            "Nothing to change if it passes when sent again; otherwise check the network.",
+        )
+        .evidence(format!(
+            "an earlier {method} of this upload passed the same CORS rule, so this is not CORS; no probe was sent"
+        ));
+        d.transient = true;
+        d
+    }
+
     /// Whether a multipart part that failed like this is sent again.
     pub fn retryable(&self) -> bool {
         self.transient || crate::parts::retryable(self.code, self.status)

@@ -16,6 +16,9 @@ pub const MAX_OBJECT: u64 = 5 * 1024 * 1024 * MIB;
 
 pub const DEFAULT_CONCURRENCY: u32 = 4;
 pub const DEFAULT_RETRIES: u32 = 3;
+/// Time limit for one part or the completion: generous for a slow link, finite so that
+/// a stalled connection is retried instead of hanging the upload.
+pub const DEFAULT_TIMEOUT_MS: u32 = 300_000;
 const BACKOFF_BASE_MS: f64 = 300.0;
 const BACKOFF_CAP_MS: f64 = 10_000.0;
 

@@ -14,7 +14,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{AbortSignal, Blob, Headers};
 
 use request::{implied_content_type, Target};
-use send::{invalid, send, Etag};
+use send::{invalid, send, Etag, Send};
 
 /// The `console` option: explanations are printed unless it is `false`.
 fn console_enabled(options: &JsValue) -> bool {
@@ -91,12 +91,17 @@ pub async fn put_object(url: JsValue, body: JsValue, options: JsValue) -> Result
     }
     let attempt = target.attempt("PUT", &headers, content_type, &["PUT"], &[]);
     let init = request::init("PUT", &headers, Some(&body), signal.as_ref());
+    let how = Send {
+        signal: signal.as_ref(),
+        timeout: None,
+        etag: Etag::Require,
+        console,
+        cors_proven: false,
+    };
     let resp = send(
         &target,
         attempt,
-        signal.as_ref(),
-        Etag::Require,
-        console,
+        &how,
         js::fetch(&JsValue::from_str(&href), &init),
     )
     .await
@@ -153,16 +158,16 @@ pub async fn upload_fetch(input: JsValue, init: JsValue) -> Result<JsValue, JsVa
     } else {
         init
     };
-    let resp = send(
-        &target,
-        attempt,
-        signal.as_ref(),
+    let how = Send {
+        signal: signal.as_ref(),
+        timeout: None,
         etag,
         console,
-        js::fetch_value(&input, &init),
-    )
-    .await
-    .map_err(|f| f.into_js(target.redacted.clone(), console, None))?;
+        cors_proven: false,
+    };
+    let resp = send(&target, attempt, &how, js::fetch_value(&input, &init))
+        .await
+        .map_err(|f| f.into_js(target.redacted.clone(), console, None))?;
     Ok(resp.into())
 }
 

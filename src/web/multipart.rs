@@ -5,7 +5,10 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use crate::diagnosis::{from_completion, Diagnosis};
-use crate::parts::{complete_xml, Decision, Plan, Scheduler, DEFAULT_CONCURRENCY, DEFAULT_RETRIES};
+use crate::parts::{
+    backoff_ms, complete_xml, Decision, Plan, Scheduler, DEFAULT_CONCURRENCY, DEFAULT_RETRIES,
+    DEFAULT_TIMEOUT_MS,
+};
 use js_sys::{Array, Function, Object, Promise};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -15,7 +18,7 @@ use web_sys::{AbortController, AbortSignal, Blob};
 use super::error::{to_js, Context};
 use super::js::{self, call, get, get_function, get_string, set};
 use super::request::{self, Target};
-use super::send::{invalid, send, Etag, Failure};
+use super::send::{invalid, send, with_timeout, Etag, Failure, Send};
 use super::{console_enabled, headers_of, signal_of};
 
 /// Why the upload stopped early.
@@ -43,6 +46,12 @@ struct Upload {
     /// The caller's signal or ours, whichever fires first.
     signal: AbortSignal,
     stopped: RefCell<Option<Stop>>,
+    /// Per-request time limit (ms) for parts and completion.
+    timeout: Option<u32>,
+    /// How many times a part or the completion is sent again.
+    retries: u32,
+    /// Set once a part has passed: later network failures of parts are not CORS.
+    part_passed: std::cell::Cell<bool>,
 }
 
 fn ids(upload_id: &str, key: &str) -> Object {
@@ -89,17 +98,24 @@ impl Upload {
         let headers =
             headers_of(headers).map_err(|r| Stop::Callback(invalid(&r, "PUT", self.console)))?;
         let attempt = target.attempt("PUT", &headers, None, &self.methods, &self.headers);
-        let init = request::init("PUT", &headers, Some(&blob), Some(&self.signal));
+        let (signal, timeout) = with_timeout(&self.signal, self.timeout);
+        let init = request::init("PUT", &headers, Some(&blob), Some(&signal));
+        let how = Send {
+            signal: Some(&self.signal),
+            timeout: timeout.as_ref().zip(self.timeout),
+            etag: Etag::Require,
+            console: self.console,
+            cors_proven: self.part_passed.get(),
+        };
         let resp = send(
             &target,
             attempt,
-            Some(&self.signal),
-            Etag::Require,
-            self.console,
+            &how,
             js::fetch(&JsValue::from_str(&url), &init),
         )
         .await
         .map_err(|f| Stop::Diagnosed(Box::new(f), target.redacted.clone()))?;
+        self.part_passed.set(true);
         Ok(resp
             .headers()
             .get("etag")
@@ -216,6 +232,9 @@ pub async fn multipart_upload(file: JsValue, options: JsValue) -> Result<JsValue
     let part_size = whole_number(&options, "partSize", 1.0..=9.0e15).map_err(|r| bad(&r))?;
     let concurrency = whole_number(&options, "concurrency", 1.0..=64.0).map_err(|r| bad(&r))?;
     let retries = whole_number(&options, "retries", 0.0..=10.0).map_err(|r| bad(&r))?;
+    let timeout = whole_number(&options, "timeout", 1000.0..=3_600_000.0)
+        .map_err(|r| bad(&r))?
+        .map_or(DEFAULT_TIMEOUT_MS, |t| t as u32);
     let plan = Plan::new(file.size() as u64, part_size.map(|p| p as u64)).map_err(|r| bad(&r))?;
     let user_signal = signal_of(&options).map_err(|r| bad(&r))?;
     let on_progress = get_function(&options, "onProgress");
@@ -250,15 +269,12 @@ pub async fn multipart_upload(file: JsValue, options: JsValue) -> Result<JsValue
         Some(user) => AbortSignal::any(&Array::of2(user, &stop_all.signal())),
         None => stop_all.signal(),
     };
-    let mut scheduler = Scheduler::new(
+    let retries = retries.map_or(DEFAULT_RETRIES, |r| r as u32);
+    let scheduler = Scheduler::new(
         plan,
         concurrency.map_or(DEFAULT_CONCURRENCY, |c| c as u32),
-        retries.map_or(DEFAULT_RETRIES, |r| r as u32),
+        retries,
     );
-    if let Some(list) = &cb.list_parts {
-        let listed = call(list, &ids(&upload_id, &key).into()).await?;
-        scheduler.resume(&listed_parts(&listed));
-    }
     let workers = concurrency
         .map_or(DEFAULT_CONCURRENCY, |c| c as u32)
         .min(plan.count);
@@ -275,7 +291,21 @@ pub async fn multipart_upload(file: JsValue, options: JsValue) -> Result<JsValue
         stop_all,
         signal,
         stopped: RefCell::new(None),
+        timeout: Some(timeout),
+        retries,
+        part_passed: std::cell::Cell::new(false),
     });
+    if let Some(list) = &cb.list_parts {
+        match call(list, &ids(&up.upload_id, &up.key).into()).await {
+            Ok(listed) => {
+                up.scheduler.borrow_mut().resume(&listed_parts(&listed));
+            }
+            Err(err) => {
+                abort_upload(&up, &cb).await;
+                return Err(err);
+            }
+        }
+    }
 
     let running: Array = (0..workers)
         .map(|_| {
@@ -301,7 +331,7 @@ pub async fn multipart_upload(file: JsValue, options: JsValue) -> Result<JsValue
     }
 
     let parts = up.scheduler.borrow().parts();
-    let etag = match complete(&up, &cb, &parts).await {
+    let etag = match complete_with_retries(&up, &cb, &parts).await {
         Ok(etag) => etag,
         Err(stop) => {
             let aborted = abort_upload(&up, &cb).await;
@@ -351,6 +381,30 @@ fn listed_parts(listed: &JsValue) -> Vec<(u32, u64, String)> {
         .collect()
 }
 
+/// Completes, sending the completion again while the server answers that it did not
+/// complete for a passing reason (5xx, SlowDown). A network failure is not retried: the
+/// upload may have completed without the page seeing the answer.
+async fn complete_with_retries(
+    up: &Upload,
+    cb: &Callbacks,
+    parts: &[(u32, String)],
+) -> Result<String, Stop> {
+    let mut attempt = 0;
+    loop {
+        match complete(up, cb, parts).await {
+            Err(Stop::Diagnosed(f, _))
+                if attempt < up.retries
+                    && f.diagnosis.status.is_some()
+                    && f.diagnosis.retryable() =>
+            {
+                js::sleep(backoff_ms(attempt, js_sys::Math::random())).await;
+                attempt += 1;
+            }
+            done => return done,
+        }
+    }
+}
+
 async fn complete(up: &Upload, cb: &Callbacks, parts: &[(u32, String)]) -> Result<String, Stop> {
     if let Some(f) = &cb.complete {
         let args = ids(&up.upload_id, &up.key);
@@ -386,13 +440,19 @@ async fn complete(up: &Upload, cb: &Callbacks, parts: &[(u32, String)]) -> Resul
     }
     let content_type = headers.get("content-type").ok().flatten();
     let attempt = target.attempt("POST", &headers, content_type, &up.methods, &up.headers);
-    let init = request::init("POST", &headers, Some(&body), None);
+    let (signal, timeout) = with_timeout(&up.signal, up.timeout);
+    let init = request::init("POST", &headers, Some(&body), Some(&signal));
+    let how = Send {
+        signal: Some(&up.signal),
+        timeout: timeout.as_ref().zip(up.timeout),
+        etag: Etag::Ignore,
+        console: up.console,
+        cors_proven: false,
+    };
     let resp = send(
         &target,
         attempt.clone(),
-        None,
-        Etag::Ignore,
-        up.console,
+        &how,
         js::fetch(&JsValue::from_str(&url), &init),
     )
     .await
@@ -430,12 +490,17 @@ async fn abort_upload(up: &Upload, cb: &Callbacks) -> bool {
     };
     let attempt = target.attempt("DELETE", &headers, None, &up.methods, &up.headers);
     let init = request::init("DELETE", &headers, None, None);
+    let how = Send {
+        signal: None,
+        timeout: None,
+        etag: Etag::Ignore,
+        console: false,
+        cors_proven: false,
+    };
     send(
         &target,
         attempt,
-        None,
-        Etag::Ignore,
-        false,
+        &how,
         js::fetch(&JsValue::from_str(&url), &init),
     )
     .await

@@ -62,21 +62,45 @@ extern "C" {
     fn is_offline() -> bool;
 }
 
+/// How one request is sent and judged.
+pub struct Send<'a> {
+    /// The caller's signal (`aborted` when it fires).
+    pub signal: Option<&'a AbortSignal>,
+    /// Fires when the request took too long (a retryable failure, not an abort).
+    pub timeout: Option<(&'a AbortSignal, u32)>,
+    pub etag: Etag,
+    pub console: bool,
+    /// An earlier request of the same kind in this upload passed CORS: a network failure
+    /// now is the network, and no probe is needed.
+    pub cors_proven: bool,
+}
+
+/// The signal for one request: the caller's `base`, plus a timeout when `ms` is set.
+/// Returns the combined signal and the timeout's own signal.
+pub fn with_timeout(base: &AbortSignal, ms: Option<u32>) -> (AbortSignal, Option<AbortSignal>) {
+    match ms {
+        None => (base.clone(), None),
+        Some(ms) => {
+            let timeout = AbortSignal::timeout_with_u32(ms);
+            let both = AbortSignal::any(&js_sys::Array::of2(base, &timeout));
+            (both, Some(timeout))
+        }
+    }
+}
+
 /// Sends the request that `start` begins and diagnoses any failure, adding the likely
 /// causes the request alone shows to the evidence.
 pub async fn send<F>(
     target: &Target,
     attempt: Attempt,
-    signal: Option<&AbortSignal>,
-    etag: Etag,
-    console: bool,
+    how: &Send<'_>,
     start: F,
 ) -> Result<Response, Failure>
 where
     F: std::future::Future<Output = Result<Response, JsValue>>,
 {
     let notes = likely_causes(&attempt);
-    send_once(target, attempt, signal, etag, console, start)
+    send_once(target, attempt, how, start)
         .await
         .map_err(|mut f| {
             if f.diagnosis.code != Code::Aborted {
@@ -89,9 +113,7 @@ where
 async fn send_once<F>(
     target: &Target,
     attempt: Attempt,
-    signal: Option<&AbortSignal>,
-    etag: Etag,
-    console: bool,
+    how: &Send<'_>,
     start: F,
 ) -> Result<Response, Failure>
 where
@@ -112,12 +134,16 @@ where
         .await
         .ok()
         .and_then(|v| v.as_string());
+    let timed_out = how.timeout.filter(|(t, _)| t.aborted()).map(|(_, ms)| ms);
     let observed = match observe(settled).await {
         Ok(o) => o,
-        Err(_) => return Err(fail(Diagnosis::aborted(&attempt.method), attempt)),
+        Err(_) => match timed_out {
+            Some(ms) => return Err(fail(Diagnosis::timed_out(&attempt.method, ms), attempt)),
+            None => return Err(fail(Diagnosis::aborted(&attempt.method), attempt)),
+        },
     };
     match observed {
-        (Observed::NetworkError(_), _) if signal.is_some_and(|s| s.aborted()) => {
+        (Observed::NetworkError(_), _) if how.signal.is_some_and(|s| s.aborted()) => {
             Err(fail(Diagnosis::aborted(&attempt.method), attempt))
         }
         (Observed::NetworkError(_), _) if blocked_by.is_some() => {
@@ -125,6 +151,9 @@ where
             Err(fail(csp_blocked(&attempt, &directive), attempt))
         }
         (Observed::NetworkError(_), _) if is_offline() => Err(fail(offline(&attempt), attempt)),
+        (Observed::NetworkError(message), _) if how.cors_proven => {
+            Err(fail(Diagnosis::dropped(&attempt.method, &message), attempt))
+        }
         (Observed::NetworkError(message), _) => {
             let (probes, ms) = probes::probe(&target.base, &attempt.method).await;
             let d = from_network_error(&attempt, &message, &probes);
@@ -135,27 +164,29 @@ where
                 response: None,
             })
         }
-        (observed, Some(resp)) => match from_response(&attempt, &observed, etag != Etag::Ignore) {
-            None => Ok(resp),
-            Some(d) if d.code == Code::CorsEtagNotExposed && etag == Etag::Warn => {
-                warn(
-                    &d,
-                    &attempt,
-                    Context {
-                        url: target.redacted.clone(),
-                        console,
-                        ..Default::default()
-                    },
-                );
-                Ok(resp)
+        (observed, Some(resp)) => {
+            match from_response(&attempt, &observed, how.etag != Etag::Ignore) {
+                None => Ok(resp),
+                Some(d) if d.code == Code::CorsEtagNotExposed && how.etag == Etag::Warn => {
+                    warn(
+                        &d,
+                        &attempt,
+                        Context {
+                            url: target.redacted.clone(),
+                            console: how.console,
+                            ..Default::default()
+                        },
+                    );
+                    Ok(resp)
+                }
+                Some(d) => Err(Failure {
+                    diagnosis: d,
+                    attempt,
+                    probes: None,
+                    response: Some(resp.into()),
+                }),
             }
-            Some(d) => Err(Failure {
-                diagnosis: d,
-                attempt,
-                probes: None,
-                response: Some(resp.into()),
-            }),
-        },
+        }
         (observed, None) => Err(fail(
             Diagnosis::input_invalid(&format!("unexpected observation {observed:?}")),
             attempt,
