@@ -24,3 +24,26 @@ export function watchCsp(url) {
 export function isOffline() {
   return typeof navigator !== 'undefined' && navigator.onLine === false;
 }
+
+/**
+ * Calls an app callback, settling early when `signal` fires: a callback that never
+ * settles must not hang the upload past an abort or a time limit.
+ */
+export function callUntil(f, arg, signal) {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) { reject(signal.reason); return; }
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    Promise.resolve()
+      .then(() => f(arg))
+      .then(resolve, reject)
+      .finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
+/** True for the TypeError a browser gives when a request fails on the network or by CORS
+ * (Chromium, Firefox, Safari), as opposed to fetch refusing its arguments. */
+export function isNetworkFailure(err) {
+  return err instanceof TypeError &&
+    /^(Failed to fetch|NetworkError when attempting to fetch resource\.?|Load failed|Network request failed)$/.test(err.message);
+}

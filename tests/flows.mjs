@@ -150,6 +150,40 @@ try {
     check('offline: network/unreachable saying the browser is offline', r.code === 'network/unreachable' && /offline/.test(r.message), `${r.code}: ${r.message}`);
     await ctx.close();
   }
+  // 6. No leaks: after 100 uploads (good, CORS-failing, multipart), Wasm memory and the
+  //    JS values Wasm holds are back where they were after a warm-up round.
+  {
+    const good = await freshBucket();
+    const bad = `ud-flow-nocors-${randomBytes(4).toString('hex')}`;
+    await admin.send(new CreateBucketCommand({ Bucket: bad }));
+    const r = await page.evaluate(async ({ good, bad }) => {
+      const { putObject, multipartUpload, content, api } = window.lib;
+      const small = new File([content(4096, 1)], 'a.png', { type: 'image/png' });
+      const mp = new File([content(6 * 1048576, 2)], 'b.bin');
+      const one = async (i) => {
+        const kind = i % 3;
+        try {
+          if (kind === 0) await putObject((await api('/api/sign', { op: 'put', bucket: good, key: `l${i}` })).url, small, { console: false });
+          else if (kind === 1) await putObject((await api('/api/sign', { op: 'put', bucket: bad, key: `l${i}` })).url, small, { console: false });
+          else await multipartUpload(mp, {
+            partSize: 5 * 1048576, console: false,
+            createMultipartUpload: () => api('/api/create', { bucket: good, key: `m${i}` }),
+            signPart: async (a) => (await api('/api/sign', { op: 'part', bucket: good, ...a })).url,
+            completeMultipartUpload: (a) => api('/api/complete', { bucket: good, ...a }),
+            abortMultipartUpload: (a) => api('/api/abort', { bucket: good, ...a }),
+          });
+        } catch { /* failures are part of the mix */ }
+      };
+      for (let i = 0; i < 6; i++) await one(i); // warm-up: allocator and tables reach their size
+      await new Promise((res) => setTimeout(res, 100));
+      const before = { mem: window.wasmMemoryBytes(), refs: window.liveRefs() };
+      for (let i = 0; i < 100; i++) await one(i);
+      await new Promise((res) => setTimeout(res, 100));
+      return { before, after: { mem: window.wasmMemoryBytes(), refs: window.liveRefs() } };
+    }, { good, bad });
+    check('no leak: Wasm memory after 100 uploads equals its level after warm-up', r.after.mem === r.before.mem, `${r.before.mem} -> ${r.after.mem} bytes`);
+    check('no leak: JS values held by Wasm return to their level', r.after.refs <= r.before.refs, `${r.before.refs} -> ${r.after.refs} live references`);
+  }
 } finally {
   await browser.close();
   server.close();

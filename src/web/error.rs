@@ -45,6 +45,13 @@ pub fn to_js(d: &Diagnosis, a: &Attempt, ctx: Context) -> JsValue {
     err
 }
 
+/// Prints an `UploadError` made earlier without its console report (once per failure).
+pub fn report(err: &JsValue) {
+    if is_upload_error(err) {
+        report_to_console(err, "error");
+    }
+}
+
 /// Prints a diagnosis that does not fail the call (a hidden ETag in `uploadFetch`).
 pub fn warn(d: &Diagnosis, a: &Attempt, ctx: Context) {
     if ctx.console {

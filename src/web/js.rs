@@ -54,10 +54,21 @@ pub fn set(obj: &Object, key: &str, value: impl Into<JsValue>) {
     let _ = Reflect::set(obj, &JsValue::from_str(key), &value.into());
 }
 
-/// Calls `f(arg)` and awaits the result when it is a promise.
-pub async fn call(f: &Function, arg: &JsValue) -> Result<JsValue, JsValue> {
-    let out = f.call1(&JsValue::NULL, arg)?;
-    JsFuture::from(Promise::resolve(&out)).await
+#[wasm_bindgen(module = "/js/network-watch.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = callUntil)]
+    fn call_until_js(f: &Function, arg: &JsValue, signal: &web_sys::AbortSignal) -> Promise;
+    #[wasm_bindgen(js_name = isNetworkFailure)]
+    pub fn is_network_failure(err: &JsValue) -> bool;
+}
+
+/// Calls an app callback; rejects with the signal's reason as soon as `signal` fires.
+pub async fn call_until(
+    f: &Function,
+    arg: &JsValue,
+    signal: &web_sys::AbortSignal,
+) -> Result<JsValue, JsValue> {
+    JsFuture::from(call_until_js(f, arg, signal)).await
 }
 
 /// `location.origin` of the page (or worker) at this moment.

@@ -135,7 +135,10 @@ pub async fn upload_fetch(input: JsValue, init: JsValue) -> Result<JsValue, JsVa
     let bad = |reason: &str| invalid(reason, &method, console);
     let href = url_of(&input).ok_or_else(|| bad("input must be a string, URL or Request"))?;
     let target = Target::parse(&href).map_err(|r| bad(&r))?;
-    let signal = signal_of(&init).map_err(|r| bad(&r))?;
+    let signal = match signal_of(&init).map_err(|r| bad(&r))? {
+        Some(s) => Some(s),
+        None => request.map(|r| r.signal()),
+    };
     let headers = match (js::get(&init, "headers"), request) {
         (None, Some(r)) => r.headers(),
         (h, _) => headers_of(h).map_err(|r| bad(&r))?,

@@ -16,7 +16,7 @@ use wasm_bindgen_futures::{future_to_promise, JsFuture};
 use web_sys::{AbortController, AbortSignal, Blob};
 
 use super::error::{to_js, Context};
-use super::js::{self, call, get, get_function, get_string, set};
+use super::js::{self, get, get_function, get_string, set};
 use super::request::{self, Target};
 use super::send::{invalid, send, with_timeout, Etag, Failure, Send};
 use super::{console_enabled, headers_of, signal_of};
@@ -63,10 +63,10 @@ fn ids(upload_id: &str, key: &str) -> Object {
 
 /// `signPart` may return a URL or `{ url, headers }`.
 fn signed_request(value: &JsValue) -> Result<(String, Option<JsValue>), String> {
-    if let Some(url) = value.as_string() {
+    if let Some(url) = super::url_of(value) {
         return Ok((url, None));
     }
-    match get_string(value, "url") {
+    match get(value, "url").as_ref().and_then(super::url_of) {
         Some(url) => Ok((url, get(value, "headers"))),
         None => Err("a signing callback must return a URL or { url, headers }".into()),
     }
@@ -90,13 +90,15 @@ impl Upload {
         let args = ids(&self.upload_id, &self.key);
         set(&args, "partNumber", number);
         set(&args, "size", (end - start) as f64);
-        let signed = call(&self.sign_part, &args).await.map_err(Stop::Callback)?;
-        let (url, headers) = signed_request(&signed)
-            .map_err(|r| Stop::Callback(invalid(&r, "PUT", self.console)))?;
+        let signed = self
+            .call(&self.sign_part, &args)
+            .await
+            .map_err(Stop::Callback)?;
+        let (url, headers) =
+            signed_request(&signed).map_err(|r| Stop::Callback(invalid(&r, "PUT", false)))?;
         let target = Target::parse(&url)
-            .map_err(|r| Stop::Callback(invalid(&format!("signPart: {r}"), "PUT", self.console)))?;
-        let headers =
-            headers_of(headers).map_err(|r| Stop::Callback(invalid(&r, "PUT", self.console)))?;
+            .map_err(|r| Stop::Callback(invalid(&format!("signPart: {r}"), "PUT", false)))?;
+        let headers = headers_of(headers).map_err(|r| Stop::Callback(invalid(&r, "PUT", false)))?;
         let attempt = target.attempt("PUT", &headers, None, &self.methods, &self.headers);
         let (signal, timeout) = with_timeout(&self.signal, self.timeout);
         let init = request::init("PUT", &headers, Some(&blob), Some(&signal));
@@ -122,6 +124,12 @@ impl Upload {
             .ok()
             .flatten()
             .unwrap_or_default())
+    }
+
+    /// Calls an app callback; it loses the race against an abort or the time limit.
+    async fn call(&self, f: &Function, arg: &JsValue) -> Result<JsValue, JsValue> {
+        let (signal, _) = with_timeout(&self.signal, self.timeout);
+        js::call_until(f, arg, &signal).await
     }
 
     fn progress(&self) {
@@ -250,13 +258,29 @@ pub async fn multipart_upload(file: JsValue, options: JsValue) -> Result<JsValue
         methods.push("DELETE");
     }
 
-    if user_signal.as_ref().is_some_and(|s| s.aborted()) {
-        return Err(aborted_error(console, false, "PUT"));
+    let stop_all = AbortController::new()?;
+    let signal = match &user_signal {
+        Some(user) => AbortSignal::any(&Array::of2(user, &stop_all.signal())),
+        None => stop_all.signal(),
+    };
+    if signal.aborted() {
+        return Err(aborted_error(
+            console,
+            true,
+            "aborted before the upload was created: nothing is left behind",
+        ));
     }
     let create_args = Object::new();
     set(&create_args, "contentType", content_type.as_str());
     set(&create_args, "size", plan.size as f64);
-    let created = call(&cb.create, &create_args).await?;
+    let (create_signal, _) = with_timeout(&signal, Some(timeout));
+    let created = match js::call_until(&cb.create, &create_args.into(), &create_signal).await {
+        Ok(created) => created,
+        Err(_) if signal.aborted() => {
+            return Err(aborted_error(console, true, "aborted while createMultipartUpload ran; if it still creates the upload, your backend's abort path should clean it up"));
+        }
+        Err(err) => return Err(err),
+    };
     let upload_id = get_string(&created, "uploadId")
         .or_else(|| get_string(&created, "UploadId"))
         .ok_or_else(|| bad("createMultipartUpload must resolve to { uploadId, key }"))?;
@@ -264,11 +288,6 @@ pub async fn multipart_upload(file: JsValue, options: JsValue) -> Result<JsValue
         .or_else(|| get_string(&created, "Key"))
         .ok_or_else(|| bad("createMultipartUpload must resolve to { uploadId, key }"))?;
 
-    let stop_all = AbortController::new()?;
-    let signal = match &user_signal {
-        Some(user) => AbortSignal::any(&Array::of2(user, &stop_all.signal())),
-        None => stop_all.signal(),
-    };
     let retries = retries.map_or(DEFAULT_RETRIES, |r| r as u32);
     let scheduler = Scheduler::new(
         plan,
@@ -296,7 +315,7 @@ pub async fn multipart_upload(file: JsValue, options: JsValue) -> Result<JsValue
         part_passed: std::cell::Cell::new(false),
     });
     if let Some(list) = &cb.list_parts {
-        match call(list, &ids(&up.upload_id, &up.key).into()).await {
+        match up.call(list, &ids(&up.upload_id, &up.key).into()).await {
             Ok(listed) => {
                 up.scheduler.borrow_mut().resume(&listed_parts(&listed));
             }
@@ -323,10 +342,15 @@ pub async fn multipart_upload(file: JsValue, options: JsValue) -> Result<JsValue
     if user_aborted || stopped.is_some() || !up.scheduler.borrow().is_complete() {
         let aborted = abort_upload(&up, &cb).await;
         return Err(match stopped {
-            _ if user_aborted => aborted_error(console, aborted, "PUT"),
+            _ if user_aborted => aborted_error(console, aborted, abort_outcome(aborted)),
             Some(Stop::Diagnosed(f, url)) => f.into_js(url, console, Some(aborted)),
-            Some(Stop::Callback(err)) => err,
-            None => aborted_error(console, aborted, "PUT"),
+            Some(Stop::Callback(err)) => {
+                if console {
+                    super::error::report(&err);
+                }
+                err
+            }
+            None => aborted_error(console, aborted, abort_outcome(aborted)),
         });
     }
 
@@ -337,7 +361,12 @@ pub async fn multipart_upload(file: JsValue, options: JsValue) -> Result<JsValue
             let aborted = abort_upload(&up, &cb).await;
             return Err(match stop {
                 Stop::Diagnosed(f, url) => f.into_js(url, console, Some(aborted)),
-                Stop::Callback(err) => err,
+                Stop::Callback(err) => {
+                    if console {
+                        super::error::report(&err);
+                    }
+                    err
+                }
             });
         }
     };
@@ -410,7 +439,7 @@ async fn complete(up: &Upload, cb: &Callbacks, parts: &[(u32, String)]) -> Resul
         let args = ids(&up.upload_id, &up.key);
         // S3's own field names: the backend hands them to CompleteMultipartUpload as they are.
         set(&args, "parts", parts_array(parts, "PartNumber", "ETag"));
-        let result = call(f, &args).await.map_err(Stop::Callback)?;
+        let result = up.call(f, &args).await.map_err(Stop::Callback)?;
         return Ok(get_string(&result, "etag")
             .or_else(|| get_string(&result, "ETag"))
             .unwrap_or_default());
@@ -422,15 +451,14 @@ async fn complete(up: &Upload, cb: &Callbacks, parts: &[(u32, String)]) -> Resul
             up.console,
         )));
     };
-    let signed = call(sign, &ids(&up.upload_id, &up.key))
+    let signed = up
+        .call(sign, &ids(&up.upload_id, &up.key))
         .await
         .map_err(Stop::Callback)?;
     let (url, headers) =
-        signed_request(&signed).map_err(|r| Stop::Callback(invalid(&r, "POST", up.console)))?;
-    let target =
-        Target::parse(&url).map_err(|r| Stop::Callback(invalid(&r, "POST", up.console)))?;
-    let headers =
-        headers_of(headers).map_err(|r| Stop::Callback(invalid(&r, "POST", up.console)))?;
+        signed_request(&signed).map_err(|r| Stop::Callback(invalid(&r, "POST", false)))?;
+    let target = Target::parse(&url).map_err(|r| Stop::Callback(invalid(&r, "POST", false)))?;
+    let headers = headers_of(headers).map_err(|r| Stop::Callback(invalid(&r, "POST", false)))?;
     let body = JsValue::from_str(&complete_xml(parts));
     // application/xml makes the browser ask first (a preflight): a text/plain POST would
     // run on the server even where no CORS rule allows it, completing an upload whose
@@ -473,13 +501,18 @@ async fn complete(up: &Upload, cb: &Callbacks, parts: &[(u32, String)]) -> Resul
 
 /// Aborts the upload on the server through the app's path. True when it was aborted.
 async fn abort_upload(up: &Upload, cb: &Callbacks) -> bool {
+    let Ok(never) = AbortController::new() else {
+        return false;
+    };
+    let (limit, _) = with_timeout(&never.signal(), up.timeout);
+    let args: JsValue = ids(&up.upload_id, &up.key).into();
     if let Some(f) = &cb.abort {
-        return call(f, &ids(&up.upload_id, &up.key).into()).await.is_ok();
+        return js::call_until(f, &args, &limit).await.is_ok();
     }
     let Some(sign) = &cb.sign_abort else {
         return false;
     };
-    let Ok(signed) = call(sign, &ids(&up.upload_id, &up.key).into()).await else {
+    let Ok(signed) = js::call_until(sign, &args, &limit).await else {
         return false;
     };
     let Ok((url, headers)) = signed_request(&signed) else {
@@ -507,18 +540,23 @@ async fn abort_upload(up: &Upload, cb: &Callbacks) -> bool {
     .is_ok()
 }
 
-fn aborted_error(console: bool, aborted: bool, method: &str) -> JsValue {
+fn abort_outcome(aborted: bool) -> &'static str {
+    if aborted {
+        "the multipart upload was aborted on the server: no parts are left behind"
+    } else {
+        "the multipart upload could not be aborted (no abort callback, or it failed)"
+    }
+}
+
+fn aborted_error(console: bool, aborted: bool, why: &str) -> JsValue {
+    let method = "PUT";
     let attempt = crate::diagnosis::Attempt {
         page_origin: js::page_origin(),
         method: method.to_string(),
         ..Default::default()
     };
     to_js(
-        &Diagnosis::aborted(method).evidence(if aborted {
-            "the multipart upload was aborted on the server: no parts are left behind"
-        } else {
-            "the multipart upload could not be aborted (no abort callback, or it failed)"
-        }),
+        &Diagnosis::aborted(method).evidence(why),
         &attempt,
         Context {
             console,

@@ -22,6 +22,9 @@ pub struct Target {
 impl Target {
     /// Parses `href`, relative to the page's address as `fetch` would.
     pub fn parse(href: &str) -> Result<Target, String> {
+        if href.trim().is_empty() {
+            return Err("the URL is empty".to_string());
+        }
         let page = js::get(&js_sys::global(), "location").and_then(|l| js::get_string(&l, "href"));
         let parse = |h: &str| match &page {
             Some(base) => Url::new_with_base(h, base),
@@ -104,11 +107,10 @@ impl Target {
     }
 }
 
-/// The first characters of a bad URL, for its error message (a presigned URL's
-/// signature comes last, after the first 60 characters of any real URL).
+/// The start of a bad URL for its error message: never its query, where the secrets are.
 fn short(href: &str) -> String {
-    let cut: String = href.chars().take(60).collect();
-    crate::presigned::redact(&cut, &[])
+    let before_query = href.split(['?', '#']).next().unwrap_or("");
+    before_query.chars().take(60).collect()
 }
 
 /// The `Content-Type` the browser will send for `body` when no header sets one.
@@ -146,8 +148,11 @@ pub async fn observe(
                 Some(resp),
             ))
         }
-        Err(err) if js::is_abort_error(&err) => Err(err),
-        Err(err) => Ok((Observed::NetworkError(js::error_text(&err)), None)),
+        Err(err) if js::is_network_failure(&err) => {
+            Ok((Observed::NetworkError(js::error_text(&err)), None))
+        }
+        // An abort, or fetch refusing its arguments: nothing crossed the network.
+        Err(err) => Err(err),
     }
 }
 

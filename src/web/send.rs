@@ -137,10 +137,20 @@ where
     let timed_out = how.timeout.filter(|(t, _)| t.aborted()).map(|(_, ms)| ms);
     let observed = match observe(settled).await {
         Ok(o) => o,
-        Err(_) => match timed_out {
-            Some(ms) => return Err(fail(Diagnosis::timed_out(&attempt.method, ms), attempt)),
-            None => return Err(fail(Diagnosis::aborted(&attempt.method), attempt)),
-        },
+        Err(err) => {
+            let d = if let Some(ms) = timed_out {
+                Diagnosis::timed_out(&attempt.method, ms)
+            } else if how.signal.is_some_and(|s| s.aborted()) || js::is_abort_error(&err) {
+                Diagnosis::aborted(&attempt.method)
+            } else {
+                // fetch refused its arguments (a bad method, a body on GET, ...).
+                Diagnosis::input_invalid(&format!(
+                    "fetch refused the request: {}",
+                    js::error_text(&err)
+                ))
+            };
+            return Err(fail(d, attempt));
+        }
     };
     match observed {
         (Observed::NetworkError(_), _) if how.signal.is_some_and(|s| s.aborted()) => {

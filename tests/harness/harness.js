@@ -84,4 +84,12 @@ const wasm = await init();
 // For flow tests and benchmarks: the library, the backend and the Wasm memory size.
 window.lib = { putObject, uploadFetch, multipartUpload, isUploadError, describeError, content, api };
 window.wasmMemoryBytes = () => wasm.memory.buffer.byteLength;
+// JS values the Wasm side still holds (wasm-bindgen's externref table): callbacks,
+// promises and objects not yet released.
+window.liveRefs = () => {
+  const table = wasm.__wbindgen_externrefs;
+  let live = 0;
+  for (let i = 0; i < table.length; i++) if (table.get(i) !== undefined) live++;
+  return live;
+};
 window.harnessReady = true;
