@@ -48,7 +48,8 @@ const PIN = 0.5;
 const PINNED_TAG = Math.floor(PIN * 2 ** 48).toString(16).padStart(12, '0');
 const PINNED_PROBE_KEY = `${UPLOAD_KEY}.upload-doctor-probe-${PINNED_TAG}`;
 const PROBE_MARK = '.upload-doctor-probe-';
-const EXTRA_HEADER = { 'x-amz-meta-note': 'not-in-allowed-headers' };
+// Not x-amz-*: an unsigned x-amz-* header is refused before sending, and this must reach the probes.
+const EXTRA_HEADER = { 'x-upload-note': 'not-in-allowed-headers' };
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const sha256 = (b) => createHash('sha256').update(b).digest('hex');
@@ -299,7 +300,7 @@ async function main() {
     const probeRequests = [];
     for (const c of cases) {
       const label = `${c.method === 'PUT' ? 'putObject' : 'uploadFetch DELETE'} ${c.bucket}, ${c.expired ? 'expired ' : ''}${c.sig} signature`
-        + `${Object.keys(c.headers).length ? ' + x-amz-meta-note header' : ''}, probe tag ${c.tag}`;
+        + `${Object.keys(c.headers).length ? ' + x-upload-note header' : ''}, probe tag ${c.tag}`;
       const problems = [];
       const before = s3.requests.length;
       let r;
