@@ -102,7 +102,11 @@ pub fn endpoint(scheme: &str, host: &str, port: Option<u16>, path: &str) -> Endp
             .and_then(|i| labels.get(i + 1))
             .filter(|r| r.contains('-'))
             .map(|r| r.to_string()),
-        Provider::Spaces => labels.get(labels.len() - 3).map(|r| r.to_string()),
+        Provider::Spaces => labels
+            .len()
+            .checked_sub(3)
+            .and_then(|i| labels.get(i))
+            .map(|r| r.to_string()),
         Provider::R2 => Some("auto".to_string()),
         _ => None,
     };
