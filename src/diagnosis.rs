@@ -235,6 +235,22 @@ impl Diagnosis {
         d
     }
 
+    /// Removes every secret value from the text a user sees. The one exit to the user
+    /// (the JS error) calls it, so no path can forget it.
+    pub fn redact(&mut self, secrets: &[String]) {
+        use crate::presigned::redact;
+        self.headline = redact(&self.headline, secrets);
+        self.hint = redact(&self.hint, secrets);
+        for line in self
+            .evidence
+            .iter_mut()
+            .chain(self.candidates.iter_mut())
+            .chain(self.headers.iter_mut())
+        {
+            *line = redact(line, secrets);
+        }
+    }
+
     /// Whether a multipart part that failed like this is sent again.
     pub fn retryable(&self) -> bool {
         self.transient || crate::parts::retryable(self.code, self.status)

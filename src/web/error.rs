@@ -60,6 +60,9 @@ pub fn warn(d: &Diagnosis, a: &Attempt, ctx: Context) {
 }
 
 fn build(d: &Diagnosis, a: &Attempt, ctx: &Context) -> JsValue {
+    let mut d = d.clone();
+    d.redact(&a.signing.secrets);
+    let d = &d;
     let f = Object::new();
     set(&f, "message", d.headline.as_str());
     set(&f, "code", d.code.as_str());
