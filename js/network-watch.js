@@ -3,13 +3,13 @@
 export function watchCsp(url) {
   const seen = [];
   let origin = '';
-  try { origin = new URL(url, self.location?.href).origin; } catch { /* leave empty */ }
+  try { origin = new URL(url, globalThis.location?.href).origin; } catch { /* leave empty */ }
   const listener = (e) => {
     try {
-      if (!e.blockedURI || new URL(e.blockedURI, self.location?.href).origin === origin) seen.push(e.effectiveDirective || e.violatedDirective);
+      if (!e.blockedURI || new URL(e.blockedURI, globalThis.location?.href).origin === origin) seen.push(e.effectiveDirective || e.violatedDirective);
     } catch { seen.push(e.effectiveDirective || e.violatedDirective); }
   };
-  const target = typeof document !== 'undefined' ? document : self;
+  const target = typeof document !== 'undefined' ? document : globalThis;
   target.addEventListener?.('securitypolicyviolation', listener);
   return {
     // Violations are queued as tasks: give them one turn to arrive before reading.

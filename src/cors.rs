@@ -2,6 +2,22 @@
 //!
 //! S3 takes the first rule whose origin, method and every requested header match;
 //! origins match case-sensitively (exactly or with one `*`), headers case-insensitively.
+//!
+//! The submodules make this exact for every provider and every shape a configuration
+//! comes in: [`parse`] reads S3 JSON/XML, GCS, R2 and Azure configurations (with [`xml`],
+//! a reader small enough to ship in the Wasm), [`check`] evaluates a request with each
+//! provider's semantics and finds the minimal edit, [`lint`] finds mistakes before
+//! deployment, [`preflight`] explains a real preflight answer, [`render`] writes rules
+//! back in the shape they came in and [`report`] turns results into text and JSON for the
+//! command line and JavaScript.
+
+pub mod check;
+pub mod lint;
+pub mod parse;
+pub mod preflight;
+pub mod render;
+pub mod report;
+pub mod xml;
 
 use serde::{Deserialize, Serialize};
 

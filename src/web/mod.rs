@@ -1,6 +1,7 @@
 //! The browser layer: the exported JS API. It gathers observations and hands every
 //! decision to the pure core.
 
+mod engine;
 mod error;
 mod js;
 mod multipart;
