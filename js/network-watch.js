@@ -12,11 +12,15 @@ export function watchCsp(url) {
   const target = typeof document !== 'undefined' ? document : globalThis;
   target.addEventListener?.('securitypolicyviolation', listener);
   return {
-    // Violations are queued as tasks: give them one turn to arrive before reading.
+    // After a failure: violations are queued as tasks, so give them one turn to arrive.
     async stop() {
       await new Promise((r) => setTimeout(r, 0));
       target.removeEventListener?.('securitypolicyviolation', listener);
       return seen[0] ?? null;
+    },
+    // After an answer: nothing was blocked, and nothing is worth a wait.
+    drop() {
+      target.removeEventListener?.('securitypolicyviolation', listener);
     },
   };
 }

@@ -5,6 +5,7 @@
 //! decision is made here so that it is tested natively.
 
 use crate::codes::Code;
+use crate::cors::{evaluate, CorsConfig, CorsRequest, Verdict};
 use crate::cors::{fix_rule, CorsRule};
 use crate::presigned::{parse_amz_date, Signing};
 use crate::provider::{endpoint, Endpoint, Provider};
@@ -694,6 +695,86 @@ fn from_s3_error(a: &Attempt, status: u16, e: &s3_error::S3Error) -> Diagnosis {
     }
 }
 
+/// Decides an opaque network failure from the bucket configuration the app passed (the
+/// `cors` option, S3's shape), without probes. `None` when that configuration allows the
+/// request: it is then not the one the bucket has, and the caller probes (see
+/// [`config_disagrees`]).
+pub fn from_config(a: &Attempt, message: &str, config: &CorsConfig) -> Option<Diagnosis> {
+    let headers = a.cors_headers();
+    let verdict = evaluate(
+        Some(config),
+        &CorsRequest {
+            origin: &a.page_origin,
+            method: &a.method,
+            headers: &headers,
+        },
+    );
+    let (o, m) = (&a.page_origin, &a.method);
+    let (code, headline, lacking, detail) = match verdict {
+        Verdict::Allowed { .. } => return None,
+        Verdict::NoConfig => (
+            Code::CorsOriginNotAllowed,
+            format!("The bucket has no CORS rules: {m} from origin {o} is refused"),
+            headers.clone(),
+            "it has no rules".to_string(),
+        ),
+        Verdict::OriginNotAllowed => (
+            Code::CorsOriginNotAllowed,
+            format!("No rule of the bucket's CORS configuration allows origin {o}"),
+            headers.clone(),
+            "no rule lists this origin".to_string(),
+        ),
+        Verdict::MethodNotAllowed { index } => (
+            Code::CorsMethodNotAllowed,
+            format!(
+                "The bucket's CORS rule {} for origin {o} does not allow {m}",
+                index + 1
+            ),
+            headers.clone(),
+            format!("rule {} lists the origin but not {m}", index + 1),
+        ),
+        Verdict::HeaderNotAllowed {
+            index,
+            headers: missing,
+        } => (
+            Code::CorsHeaderNotAllowed,
+            format!(
+                "The bucket's CORS rule {} for origin {o} allows {m} but not {}",
+                index + 1,
+                missing.join(", ")
+            ),
+            missing.clone(),
+            format!(
+                "rule {} lacks AllowedHeaders for {}",
+                index + 1,
+                missing.join(", ")
+            ),
+        ),
+    };
+    let mut d = Diagnosis::new(
+        code,
+        headline,
+        "Put the rule below first in the bucket's CORS configuration, or edit the rule named.",
+    )
+    .evidence(format!(
+        "{m} {}: {message} (no status: the browser hides the response)",
+        a.url_base
+    ))
+    .evidence(format!(
+        "evaluated against the configuration passed in options.cors ({} rules): {detail}; no probe was sent",
+        config.rules.len()
+    ));
+    d.headers = lacking;
+    d.fix = Some(a.fix());
+    Some(d)
+}
+
+/// The evidence line when the configuration the app passed allows what the browser
+/// refused: it is not the bucket's configuration.
+pub fn config_disagrees() -> String {
+    "the configuration passed in options.cors allows this request, yet the browser refused it: it is not the configuration the bucket has (another bucket or region, not yet applied, or a preflight answer the browser cached before the change)".to_string()
+}
+
 /// Decides an opaque network failure from the probes.
 pub fn from_network_error(a: &Attempt, message: &str, probes: &Probes) -> Diagnosis {
     let headers = a.cors_headers();
@@ -920,6 +1001,34 @@ mod tests {
             vec![("X-Amz-Algorithm".into(), "AWS4-HMAC-SHA256".into())];
         params.extend(query.iter().map(|(k, v)| (k.to_string(), v.to_string())));
         a.signing = Signing::from_params(&params);
+    }
+
+    #[test]
+    fn a_known_configuration_decides_without_probes() {
+        use crate::cors::{CorsConfig, CorsRule};
+        let a = attempt(Some("image/png"));
+        let rule = |methods: &[&str], headers: &[&str]| CorsRule {
+            allowed_origins: vec!["http://localhost:5173".into()],
+            allowed_methods: methods.iter().map(|m| m.to_string()).collect(),
+            allowed_headers: headers.iter().map(|h| h.to_string()).collect(),
+            ..Default::default()
+        };
+        let cfg = |rules| CorsConfig { rules };
+        let d = from_config(&a, "TypeError", &cfg(vec![rule(&["GET"], &["*"])])).unwrap();
+        assert_eq!(d.code, Code::CorsMethodNotAllowed);
+        let d = from_config(&a, "TypeError", &cfg(vec![rule(&["PUT"], &[])])).unwrap();
+        assert_eq!(
+            (d.code, d.headers.clone()),
+            (Code::CorsHeaderNotAllowed, vec!["content-type".to_string()])
+        );
+        assert_eq!(
+            from_config(&a, "TypeError", &cfg(vec![])).unwrap().code,
+            Code::CorsOriginNotAllowed
+        );
+        assert!(
+            from_config(&a, "TypeError", &cfg(vec![rule(&["PUT"], &["*"])])).is_none(),
+            "allowed: not this bucket's"
+        );
     }
 
     #[test]

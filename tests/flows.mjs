@@ -150,7 +150,33 @@ try {
     check('offline: network/unreachable saying the browser is offline', r.code === 'network/unreachable' && /offline/.test(r.message), `${r.code}: ${r.message}`);
     await ctx.close();
   }
-  // 6. No leaks: after 100 uploads (good, CORS-failing, multipart), Wasm memory and the
+  // 6. The `cors` option: the app passes the bucket's configuration; the diagnosis is exact
+  //    without probes, and a configuration that is not the bucket's is called out.
+  {
+    const rules = [{ AllowedOrigins: [ORIGIN], AllowedMethods: ['GET'], AllowedHeaders: ['*'], ExposeHeaders: ['ETag'] }];
+    const bucket = `ud-flow-cfg-${randomBytes(4).toString('hex')}`;
+    await admin.send(new CreateBucketCommand({ Bucket: bucket }));
+    await admin.send(new PutBucketCorsCommand({ Bucket: bucket, CORSConfiguration: { CORSRules: rules } }));
+    const run = (cors) => page.evaluate(async ({ bucket, cors }) => {
+      const { putObject, api, describeError } = window.lib;
+      const { url } = await api('/api/sign', { op: 'put', bucket, key: 'cfg.png' });
+      try { await putObject(url, new Blob(['x'], { type: 'image/png' }), { console: false, cors }); return { ok: true }; } catch (e) { return describeError(e); }
+    }, { bucket, cors });
+    const exact = await run({ CORSRules: rules });
+    check('cors option: exact code without probes', exact.code === 'cors/method-not-allowed' && exact.probes === null,
+      `${exact.code}, probes ${JSON.stringify(exact.probes)}`);
+    check('cors option: evidence names the configuration passed', (exact.evidence || []).some((e) => e.includes('options.cors')));
+    const list = await run(rules);
+    check('cors option: the bare rule array works too', list.code === 'cors/method-not-allowed', list.code);
+    const stale = await run({ CORSRules: [{ ...rules[0], AllowedMethods: ['GET', 'PUT'] }] });
+    check('cors option: a configuration that is not the bucket\'s is called out, and probes decide',
+      stale.code === 'cors/method-not-allowed' && stale.probes?.count === 3 && (stale.evidence || []).some((e) => e.includes('not the configuration the bucket has')),
+      `${stale.code}, probes ${JSON.stringify(stale.probes)}`);
+    const bad = await run({ CORSRules: [{ AllowedOrigins: 5 }] });
+    check('cors option: an unreadable configuration is input/invalid', bad.code === 'input/invalid', `${bad.code}: ${bad.message}`);
+  }
+
+  // 7. No leaks: after 100 uploads (good, CORS-failing, multipart), Wasm memory and the
   //    JS values Wasm holds are back where they were after a warm-up round.
   {
     const good = await freshBucket();

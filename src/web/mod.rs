@@ -1,6 +1,7 @@
 //! The browser layer: the exported JS API. It gathers observations and hands every
 //! decision to the pure core.
 
+#[cfg(feature = "cli")]
 mod engine;
 mod error;
 mod js;
@@ -15,7 +16,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{AbortSignal, Blob, Headers};
 
 use request::{implied_content_type, Target};
-use send::{invalid, send, Etag, Send};
+use send::{cors_option, invalid, send, Etag, Send};
 
 /// The `console` option: explanations are printed unless it is `false`.
 fn console_enabled(options: &JsValue) -> bool {
@@ -73,6 +74,7 @@ pub async fn put_object(url: JsValue, body: JsValue, options: JsValue) -> Result
         ));
     }
     let signal = signal_of(&options).map_err(|r| bad(&r))?;
+    let config = cors_option(&options).map_err(|r| bad(&r))?;
     let headers = headers_of(js::get(&options, "headers")).map_err(|r| bad(&r))?;
     if let Some(ct) = js::get_string(&options, "contentType") {
         headers
@@ -98,6 +100,7 @@ pub async fn put_object(url: JsValue, body: JsValue, options: JsValue) -> Result
         etag: Etag::Require,
         console,
         cors_proven: false,
+        config: config.as_ref(),
     };
     let resp = send(
         &target,
@@ -136,6 +139,7 @@ pub async fn upload_fetch(input: JsValue, init: JsValue) -> Result<JsValue, JsVa
     let bad = |reason: &str| invalid(reason, &method, console);
     let href = url_of(&input).ok_or_else(|| bad("input must be a string, URL or Request"))?;
     let target = Target::parse(&href).map_err(|r| bad(&r))?;
+    let config = cors_option(&init).map_err(|r| bad(&r))?;
     let signal = match signal_of(&init).map_err(|r| bad(&r))? {
         Some(s) => Some(s),
         None => request.map(|r| r.signal()),
@@ -168,6 +172,7 @@ pub async fn upload_fetch(input: JsValue, init: JsValue) -> Result<JsValue, JsVa
         etag,
         console,
         cors_proven: false,
+        config: config.as_ref(),
     };
     let resp = send(&target, attempt, &how, js::fetch_value(&input, &init))
         .await

@@ -52,6 +52,8 @@ struct Upload {
     retries: u32,
     /// Set once a part has passed: later network failures of parts are not CORS.
     part_passed: std::cell::Cell<bool>,
+    /// The bucket's CORS configuration, when the app passed it.
+    config: Option<crate::cors::CorsConfig>,
 }
 
 fn ids(upload_id: &str, key: &str) -> Object {
@@ -108,6 +110,7 @@ impl Upload {
             etag: Etag::Require,
             console: self.console,
             cors_proven: self.part_passed.get(),
+            config: self.config.as_ref(),
         };
         let resp = send(
             &target,
@@ -245,6 +248,7 @@ pub async fn multipart_upload(file: JsValue, options: JsValue) -> Result<JsValue
         .map_or(DEFAULT_TIMEOUT_MS, |t| t as u32);
     let plan = Plan::new(file.size() as u64, part_size.map(|p| p as u64)).map_err(|r| bad(&r))?;
     let user_signal = signal_of(&options).map_err(|r| bad(&r))?;
+    let config = super::send::cors_option(&options).map_err(|r| bad(&r))?;
     let on_progress = get_function(&options, "onProgress");
     let content_type = get_string(&options, "contentType").unwrap_or_else(|| file.type_());
 
@@ -313,6 +317,7 @@ pub async fn multipart_upload(file: JsValue, options: JsValue) -> Result<JsValue
         timeout: Some(timeout),
         retries,
         part_passed: std::cell::Cell::new(false),
+        config,
     });
     if let Some(list) = &cb.list_parts {
         match up.call(list, &ids(&up.upload_id, &up.key).into()).await {
@@ -476,6 +481,7 @@ async fn complete(up: &Upload, cb: &Callbacks, parts: &[(u32, String)]) -> Resul
         etag: Etag::Ignore,
         console: up.console,
         cors_proven: false,
+        config: up.config.as_ref(),
     };
     let resp = send(
         &target,
@@ -529,6 +535,7 @@ async fn abort_upload(up: &Upload, cb: &Callbacks) -> bool {
         etag: Etag::Ignore,
         console: false,
         cors_proven: false,
+        config: None,
     };
     send(
         &target,

@@ -2,9 +2,10 @@
 //! `uploadFetch` and every multipart request go through.
 
 use crate::codes::Code;
+use crate::cors::{CorsConfig, CorsRule};
 use crate::diagnosis::{
-    csp_blocked, from_network_error, from_response, likely_causes, offline, precheck, Attempt,
-    Diagnosis, Observed,
+    config_disagrees, csp_blocked, from_config, from_network_error, from_response, likely_causes,
+    offline, precheck, Attempt, Diagnosis, Observed,
 };
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
@@ -58,6 +59,8 @@ extern "C" {
     fn watch_csp(url: &str) -> CspWatch;
     #[wasm_bindgen(method)]
     fn stop(this: &CspWatch) -> js_sys::Promise;
+    #[wasm_bindgen(method)]
+    fn drop(this: &CspWatch);
     #[wasm_bindgen(js_name = isOffline)]
     fn is_offline() -> bool;
 }
@@ -73,6 +76,26 @@ pub struct Send<'a> {
     /// An earlier request of the same kind in this upload passed CORS: a network failure
     /// now is the network, and no probe is needed.
     pub cors_proven: bool,
+    /// The bucket's CORS configuration, when the app passed it (`cors` option): the
+    /// diagnosis is then exact, without probes.
+    pub config: Option<&'a CorsConfig>,
+}
+
+/// Reads the `cors` option: the bucket's configuration in S3's shape, as
+/// `{ CORSRules: [...] }` or the bare rule array. (The command line reads every other
+/// shape; the page keeps to this one so the parsers stay out of its Wasm.)
+pub fn cors_option(options: &JsValue) -> Result<Option<CorsConfig>, String> {
+    let Some(value) = js::get(options, "cors") else {
+        return Ok(None);
+    };
+    let bad = |e: serde_wasm_bindgen::Error| {
+        format!("options.cors must be the bucket's CORS configuration in S3's shape ({{ CORSRules: [...] }} or a rule array): {e}")
+    };
+    if js_sys::Array::is_array(&value) {
+        let rules: Vec<CorsRule> = serde_wasm_bindgen::from_value(value).map_err(bad)?;
+        return Ok(Some(CorsConfig { rules }));
+    }
+    serde_wasm_bindgen::from_value(value).map(Some).map_err(bad)
 }
 
 /// The signal for one request: the caller's `base`, plus a timeout when `ms` is set.
@@ -130,10 +153,16 @@ where
     }
     let csp = watch_csp(&target.base);
     let settled = start.await;
-    let blocked_by = JsFuture::from(csp.stop())
-        .await
-        .ok()
-        .and_then(|v| v.as_string());
+    // Only a failed request can have been blocked by CSP: an answer costs no wait.
+    let blocked_by = if settled.is_ok() {
+        csp.drop();
+        None
+    } else {
+        JsFuture::from(csp.stop())
+            .await
+            .ok()
+            .and_then(|v| v.as_string())
+    };
     let timed_out = how.timeout.filter(|(t, _)| t.aborted()).map(|(_, ms)| ms);
     let observed = match observe(settled).await {
         Ok(o) => o,
@@ -165,8 +194,18 @@ where
             Err(fail(Diagnosis::dropped(&attempt.method, &message), attempt))
         }
         (Observed::NetworkError(message), _) => {
+            let mut disagrees = false;
+            if let Some(config) = how.config {
+                match from_config(&attempt, &message, config) {
+                    Some(d) => return Err(fail(d, attempt)),
+                    None => disagrees = true,
+                }
+            }
             let (probes, ms) = probes::probe(&target.base, &attempt.method).await;
-            let d = from_network_error(&attempt, &message, &probes);
+            let mut d = from_network_error(&attempt, &message, &probes);
+            if disagrees {
+                d.evidence.push(config_disagrees());
+            }
             Err(Failure {
                 diagnosis: d,
                 attempt,
