@@ -95,6 +95,36 @@ try {
     check('resume: stored bytes equal the file', r.ok && (await storedHash(bucket, 'resume.bin')) === hashOf(size, 5));
   }
 
+  // 2b. A part URL that expires mid-upload is signed again and the upload goes on.
+  {
+    const bucket = await freshBucket();
+    const size = 16 * 1048576;
+    const r = await page.evaluate(async ({ bucket, size }) => {
+      const { multipartUpload, content, api, describeError } = window.lib;
+      const signs = [];
+      try {
+        const out = await multipartUpload(new File([content(size, 8)], 'e.bin'), {
+          partSize: 5 * 1048576, concurrency: 2, console: false,
+          createMultipartUpload: () => api('/api/create', { bucket, key: 'expiring.bin' }),
+          signPart: async (a) => {
+            signs.push(a.partNumber);
+            // The first URL for part 2 is signed for 1 s and used after 2 s: expired.
+            const first = a.partNumber === 2 && signs.filter((n) => n === 2).length === 1;
+            const { url } = await api('/api/sign', { op: 'part', bucket, ...a, expiresIn: first ? 1 : 900 });
+            if (first) await new Promise((res) => setTimeout(res, 2000));
+            return url;
+          },
+          completeMultipartUpload: (a) => api('/api/complete', { bucket, ...a }),
+          abortMultipartUpload: (a) => api('/api/abort', { bucket, ...a }),
+        });
+        return { ok: true, signs, parts: out.parts.length };
+      } catch (e) { return { ok: false, signs, error: describeError(e) }; }
+    }, { bucket, size });
+    check('expired part URL: signed again, the upload completes', r.ok && r.signs.filter((n) => n === 2).length === 2,
+      r.ok ? `signPart calls ${JSON.stringify(r.signs)}` : `${r.error?.code}: ${r.error?.message}`);
+    check('expired part URL: stored bytes equal the file', r.ok && (await storedHash(bucket, 'expiring.bin')) === hashOf(size, 8));
+  }
+
   // 3. Progress reaches the total; Wasm memory does not grow with a 100 MiB file.
   {
     const bucket = await freshBucket();
