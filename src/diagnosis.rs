@@ -894,7 +894,7 @@ fn host_of(url_base: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::presigned::{parse_amz_date, Signing};
+    use crate::presigned::Signing;
 
     fn attempt(content_type: Option<&str>) -> Attempt {
         let mut sent = vec![];
