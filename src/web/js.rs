@@ -54,8 +54,18 @@ pub fn set(obj: &Object, key: &str, value: impl Into<JsValue>) {
     let _ = Reflect::set(obj, &JsValue::from_str(key), &value.into());
 }
 
+// Everything imported from js/network-watch.js, in one place.
 #[wasm_bindgen(module = "/js/network-watch.js")]
 extern "C" {
+    pub type CspWatch;
+    #[wasm_bindgen(js_name = watchCsp)]
+    pub fn watch_csp(url: &str) -> CspWatch;
+    #[wasm_bindgen(method)]
+    pub fn stop(this: &CspWatch) -> js_sys::Promise;
+    #[wasm_bindgen(method)]
+    pub fn drop(this: &CspWatch);
+    #[wasm_bindgen(js_name = isOffline)]
+    pub fn is_offline() -> bool;
     #[wasm_bindgen(js_name = callUntil)]
     fn call_until_js(f: &Function, arg: &JsValue, signal: &web_sys::AbortSignal) -> Promise;
     #[wasm_bindgen(js_name = isNetworkFailure)]

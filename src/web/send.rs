@@ -12,6 +12,7 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortSignal, Response};
 
 use super::error::{to_js, warn, Context};
+use super::js::{is_offline, watch_csp};
 use super::request::{observe, Target};
 use super::{js, probes};
 
@@ -50,19 +51,6 @@ impl Failure {
             },
         )
     }
-}
-
-#[wasm_bindgen(module = "/js/network-watch.js")]
-extern "C" {
-    type CspWatch;
-    #[wasm_bindgen(js_name = watchCsp)]
-    fn watch_csp(url: &str) -> CspWatch;
-    #[wasm_bindgen(method)]
-    fn stop(this: &CspWatch) -> js_sys::Promise;
-    #[wasm_bindgen(method)]
-    fn drop(this: &CspWatch);
-    #[wasm_bindgen(js_name = isOffline)]
-    fn is_offline() -> bool;
 }
 
 /// How one request is sent and judged.
