@@ -40,7 +40,8 @@ const MIME = {
   '.wasm': 'application/wasm', '.css': 'text/css', '.json': 'application/json', '.png': 'image/png',
   '.ts': 'text/plain',
 };
-const STATIC = [['/pkg/', 'pkg'], ['/harness/', 'tests/harness'], ['/support/', 'tests/support'], ['/', 'www']];
+const STATIC = [['/pkg/', 'pkg'], ['/harness/', 'tests/harness'], ['/support/', 'tests/support'], ['/', 'www']]
+  .map(([prefix, dir]) => [prefix, join(ROOT, dir)]);
 
 /** Signs one browser request. `headers` are extra headers signed into the URL. */
 export async function sign({ op, bucket, key, uploadId, partNumber, contentType, headers, expiresIn, region, endpoint }) {
@@ -67,10 +68,10 @@ export async function sign({ op, bucket, key, uploadId, partNumber, contentType,
   });
 }
 
-async function api(path, body, presets) {
-  const admin = s3Client();
+async function api(path, body, { presets, endpoint, extraApi }) {
+  const admin = s3Client(endpoint);
   switch (path) {
-    case '/api/sign': return { url: await sign(body) };
+    case '/api/sign': return { url: await sign({ ...(endpoint ? { endpoint } : {}), ...body }) };
     case '/api/create': {
       const r = await admin.send(new CreateMultipartUploadCommand({
         Bucket: body.bucket, Key: body.key, ...(body.contentType ? { ContentType: body.contentType } : {}),
@@ -92,19 +93,19 @@ async function api(path, body, presets) {
       return { parts: (r.Parts || []).map((p) => ({ partNumber: p.PartNumber, size: p.Size, etag: p.ETag })) };
     }
     case '/api/presets': return presets || [];
-    default: return null;
+    default: return extraApi ? extraApi(path, body) : null;
   }
 }
 
-async function serveStatic(url, res) {
+async function serveStatic(url, res, roots) {
   let path = decodeURIComponent(url.pathname);
   if (path.endsWith('/')) path += 'index.html';
-  for (const [prefix, dir] of STATIC) {
+  for (const [prefix, dir] of roots) {
     if (!path.startsWith(prefix)) continue;
     const rel = normalize(path.slice(prefix.length));
     if (rel.startsWith('..')) break;
     try {
-      const data = await readFile(join(ROOT, dir, rel));
+      const data = await readFile(join(dir, rel));
       res.writeHead(200, { 'content-type': MIME[extname(rel)] || 'application/octet-stream', 'cache-control': 'no-store' });
       res.end(data);
       return;
@@ -118,7 +119,12 @@ async function serveStatic(url, res) {
  * Starts the page server at `origin` (http or https; https needs `tls: { key, cert }`).
  * Resolves to the node server once it listens.
  */
-export function startBackend(origin, { tls, presets, quiet = true } = {}) {
+/**
+ * Options: `endpoint` (the S3 server to administer and presign for; default S3_ENDPOINT),
+ * `roots` ([[urlPrefix, absoluteDir], ...] to serve instead of the demo's), `extraApi`
+ * (path, body) => result or null, for endpoints of a caller's own (the benchmarks').
+ */
+export function startBackend(origin, { tls, presets, endpoint, roots = STATIC, extraApi, quiet = true } = {}) {
   const u = new URL(origin);
   const handler = async (req, res) => {
     const url = new URL(req.url, origin);
@@ -126,7 +132,7 @@ export function startBackend(origin, { tls, presets, quiet = true } = {}) {
       if (req.method === 'POST' && url.pathname.startsWith('/api/')) {
         let raw = '';
         for await (const chunk of req) raw += chunk;
-        const out = await api(url.pathname, raw ? JSON.parse(raw) : {}, presets);
+        const out = await api(url.pathname, raw ? JSON.parse(raw) : {}, { presets, endpoint, extraApi });
         if (out === null) { res.writeHead(404); res.end('{}'); return; }
         res.writeHead(200, { 'content-type': 'application/json' });
         res.end(JSON.stringify(out));
@@ -137,7 +143,7 @@ export function startBackend(origin, { tls, presets, quiet = true } = {}) {
         res.end(JSON.stringify(presets || []));
         return;
       }
-      await serveStatic(url, res);
+      await serveStatic(url, res, roots);
     } catch (err) {
       if (!quiet) console.error(`backend: ${req.method} ${url.pathname}: ${err.name}`);
       res.writeHead(500, { 'content-type': 'application/json' });
@@ -147,6 +153,7 @@ export function startBackend(origin, { tls, presets, quiet = true } = {}) {
   const server = u.protocol === 'https:' ? https.createServer(tls, handler) : http.createServer(handler);
   const port = Number(u.port || (u.protocol === 'https:' ? 443 : 80));
   // localhost may resolve to ::1 or 127.0.0.1: listen on both where the machine has IPv6.
+  server.keepAliveTimeout = 60_000; // parts reuse connections across a long upload
   return new Promise((resolve, reject) => {
     server.once('error', (err) => {
       if (err.code === 'EAFNOSUPPORT' || err.code === 'EADDRNOTAVAIL') {
