@@ -252,6 +252,13 @@ impl Diagnosis {
         }
     }
 
+    /// Whether a failed CompleteMultipartUpload is sent again: only when the server
+    /// answered that it did not complete for a passing reason (5xx, SlowDown). A network
+    /// failure is not: the upload may have completed without the page seeing the answer.
+    pub fn completion_retryable(&self) -> bool {
+        self.status.is_some() && self.retryable()
+    }
+
     /// Whether a multipart part that failed like this is sent again.
     pub fn retryable(&self) -> bool {
         self.transient || crate::parts::retryable(self.code, self.status)
@@ -1210,6 +1217,22 @@ mod tests {
             "{}",
             wrong.headline
         );
+    }
+
+    #[test]
+    fn completion_is_retried_only_on_a_readable_passing_answer() {
+        let mut a = attempt(None);
+        a.method = "POST".into();
+        let busy = "<Error><Code>SlowDown</Code><Message>m</Message></Error>";
+        assert!(from_response(&a, &resp(503, None, busy), false)
+            .unwrap()
+            .completion_retryable());
+        let gone = "<Error><Code>NoSuchUpload</Code><Message>m</Message></Error>";
+        assert!(!from_response(&a, &resp(404, None, gone), false)
+            .unwrap()
+            .completion_retryable());
+        let dropped = Diagnosis::dropped("POST", "TypeError: Failed to fetch");
+        assert!(dropped.retryable() && !dropped.completion_retryable());
     }
 
     #[test]

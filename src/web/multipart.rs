@@ -415,9 +415,8 @@ fn listed_parts(listed: &JsValue) -> Vec<(u32, u64, String)> {
         .collect()
 }
 
-/// Completes, sending the completion again while the server answers that it did not
-/// complete for a passing reason (5xx, SlowDown). A network failure is not retried: the
-/// upload may have completed without the page seeing the answer.
+/// Completes, sending the completion again while
+/// [`crate::diagnosis::Diagnosis::completion_retryable`] says so.
 async fn complete_with_retries(
     up: &Upload,
     cb: &Callbacks,
@@ -427,9 +426,7 @@ async fn complete_with_retries(
     loop {
         match complete(up, cb, parts).await {
             Err(Stop::Diagnosed(f, _))
-                if attempt < up.retries
-                    && f.diagnosis.status.is_some()
-                    && f.diagnosis.retryable() =>
+                if attempt < up.retries && f.diagnosis.completion_retryable() =>
             {
                 js::sleep(backoff_ms(attempt, js_sys::Math::random())).await;
                 attempt += 1;
